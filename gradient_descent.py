@@ -10,6 +10,7 @@ prints what the lecture printed: w starts at 1.0 and slides towards 2.
 
 import argparse
 import math
+import os
 import sys
 
 # ---------------------------------------------------------------------------
@@ -42,7 +43,8 @@ def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None):
     """Return w after `epochs` passes over the data, starting from `w`.
 
     It prints nothing itself. If given, on_step(x_val, y_val, w, grad) is
-    called before each update and on_epoch(epoch, w, l) after each epoch.
+    called before each update, and on_epoch(epoch, w, l, grad) after each
+    epoch, with that epoch's last gradient.
     Raises OverflowError as soon as w or the loss is no longer a finite number.
     """
     for epoch in range(epochs):
@@ -56,9 +58,9 @@ def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None):
             # Compute the loss and print progress
             l = loss(x_val, y_val, w)
             if not math.isfinite(l):  # w is infinite or nan too, or soon will be
-                raise OverflowError(f"w = {w}, loss = {l} in epoch {epoch}")
+                raise OverflowError(f"in epoch {epoch}, w = {w} and the loss = {l}")
         if on_epoch:
-            on_epoch(epoch, w, l)
+            on_epoch(epoch, w, l, grad)
     return w
 
 
@@ -67,8 +69,100 @@ def print_grad(x_val, y_val, w, grad):
     print("\tgrad: ", x_val, y_val, round(grad, 2))
 
 
-def print_progress(epoch, w, l):
+def print_progress(epoch, w, l, grad):  # the lecture's line leaves out grad
     print("progress:", epoch, "w=", round(w, 2), "loss=", round(l, 2))
+
+
+# ---------------------------------------------------------------------------
+# Full batch: the slide's form, one step per epoch on the mean loss
+# ---------------------------------------------------------------------------
+
+
+# The mean loss over all samples: the height of the loss curve at w
+def mean_loss(w):
+    return sum(loss(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
+
+
+# d mean_loss / d w: the mean of the samples' gradients, (1/N) * sum of 2x(xw - y)
+def mean_gradient(w):
+    return sum(gradient(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
+
+
+def train_batch(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None):
+    """Like train(), but one update per epoch, with the gradient of the mean loss.
+
+    If given, on_step(w, grad) is called before each update and
+    on_epoch(epoch, w, l, grad) after it, where l is the mean loss.
+    """
+    for epoch in range(epochs):
+        grad = mean_gradient(w)
+        if on_step:
+            on_step(w, grad)
+        w = w - lr * grad
+        l = mean_loss(w)
+        if not math.isfinite(l):
+            raise OverflowError(f"in epoch {epoch}, w = {w} and the loss = {l}")
+        if on_epoch:
+            on_epoch(epoch, w, l, grad)
+    return w
+
+
+def print_batch_progress(epoch, w, l, grad):
+    print("progress:", epoch, "grad=", round(grad, 2), "w=", round(w, 2), "loss=", round(l, 2))
+
+
+# ---------------------------------------------------------------------------
+# Divergence: how much one epoch scales the distance from w to the best w
+# ---------------------------------------------------------------------------
+
+
+# The w where the mean gradient is zero: sum(x * y) / sum(x * x), 2 for this data
+def best_w():
+    return sum(x * y for x, y in zip(x_data, y_data)) / sum(x * x for x in x_data)
+
+
+def epoch_factor(lr, batch=False):
+    """What one epoch multiplies w - best_w() by.
+
+    The data lies exactly on y = best_w() * x, so gradient(x, y, w) is
+    2 * x**2 * (w - best_w()) and a step with sample x multiplies the distance
+    by 1 - 2 * lr * x**2; a full-batch step uses the mean of x**2 instead.
+    """
+    if batch:
+        return 1 - 2 * lr * sum(x * x for x in x_data) / len(x_data)
+    factor = 1.0
+    for x in x_data:
+        factor *= 1 - 2 * lr * x * x
+    return factor
+
+
+def lr_limit(batch=False):
+    """The smallest positive learning rate at which |epoch_factor| reaches 1."""
+    # At lr = 1 / min(x**2) every step's factor is -1 or less, so the limit is below it:
+    # walk up to it in small steps, then bisect the step where |factor| reaches 1.
+    top = 1 / min(x * x for x in x_data)
+    lo = hi = 0.0
+    while abs(epoch_factor(hi, batch)) < 1 or hi == 0.0:
+        lo, hi = hi, hi + top / 1000
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if abs(epoch_factor(mid, batch)) < 1:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def growth_note(lr, batch):
+    """One sentence on what a learning rate does to the distance from the best w."""
+    factor = epoch_factor(lr, batch)
+    size = abs(factor)
+    effect = "grows" if size > 1 else "stays the same" if size == 1 else "shrinks"
+    mode = "full-batch steps" if batch else "per-sample steps"
+    return (
+        f"at --lr {lr} each epoch multiplies the distance from w to {best_w()} by {factor:.3g}, "
+        f"so it {effect}; {mode} converge on this data only for --lr below {lr_limit(batch):.3g}"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -76,19 +170,137 @@ def print_progress(epoch, w, l):
 # ---------------------------------------------------------------------------
 
 
-def main(argv=None):
+def finite_number(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def positive_number(text):
+    value = finite_number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number greater than 0, got {text!r}")
+    return value
+
+
+def whole_number(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return value
+
+
+EXAMPLES = """\
+examples:
+  python gradient_descent.py --lr 0.001   too small: w creeps towards 2
+  python gradient_descent.py --lr 0.1     w zig-zags across 2 and settles
+  python gradient_descent.py --lr 0.21    too large: w moves away from 2
+  python gradient_descent.py --w -5       start on the other side of 2
+  python gradient_descent.py --batch      the slide's full-batch form
+"""
+
+
+def make_parser():
     parser = argparse.ArgumentParser(
-        description="Gradient descent on y = 2x, as in lecture 3 of PyTorch Zero to All.",
+        prog="gradient_descent.py",
+        description="Gradient descent on y = 2x, as in lecture 3 of PyTorch Zero to All.\n"
+        "With no options it prints exactly what the lecture printed.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.parse_args(argv)
-    w = 1.0
+    parser.add_argument(
+        "--lr",
+        type=positive_number,
+        default=0.01,
+        metavar="RATE",
+        help="learning rate: how far each step moves w (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--epochs",
+        type=whole_number,
+        default=10,
+        metavar="N",
+        help="passes over the data (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--w",
+        type=finite_number,
+        default=1.0,
+        metavar="START",
+        help="the weight before training (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="one step per epoch on the mean loss, the slide's form "
+        "(default: one step per sample, the lecture's code)",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="print only the first line, the last epoch's line and the last line",
+    )
+
+    # Bad input: one line on stderr, without the usage block, and exit status 2
+    def error(message):
+        if message.endswith("expected one argument"):  # argparse takes -1e3 for an option
+            message += "; write a value that starts with '-' as --w=-1e3"
+        parser.exit(2, f"{parser.prog}: error: {message} (see --help)\n")
+
+    parser.error = error
+    return parser
+
+
+def main(argv=None):
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not math.isfinite(mean_loss(args.w)):
+        parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w}")
+    lr, epochs = args.lr, args.epochs
+    if args.batch:
+        run, on_step, on_epoch = train_batch, None, print_batch_progress
+    else:
+        run, on_step, on_epoch = train, print_grad, print_progress
+    if args.quiet:  # keep only the last epoch's line
+        on_step, show_epoch, last = None, on_epoch, epochs - 1
+
+        def on_epoch(epoch, w, l, grad):
+            if epoch == last:
+                show_epoch(epoch, w, l, grad)
+
+    if abs(epoch_factor(lr, args.batch)) >= 1 and epochs > 0 and args.w != best_w():
+        print(f"{parser.prog}: warning: {growth_note(lr, args.batch)}", file=sys.stderr)
+
     # Before training
-    print("Prediction (before training)", 4, forward(4, w))
-    w = train(w, on_step=print_grad, on_epoch=print_progress)
+    print("Prediction (before training)", 4, forward(4, args.w))
+    try:
+        w = run(args.w, lr, epochs, on_step, on_epoch)
+    except OverflowError as exc:
+        sys.stdout.flush()  # the lines so far come first, then why it stopped
+        print(
+            f"{parser.prog}: diverged: {exc}; {growth_note(lr, args.batch)}",
+            file=sys.stderr,
+        )
+        return 1
     # After training
     print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        status = main()
+        sys.stdout.flush()  # a closed pipe shows up here, not as noise at exit
+    except KeyboardInterrupt:  # Ctrl-C: stop without a traceback, as a shell expects
+        status = 130
+    except BrokenPipeError:  # the reader went away, as with `| head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 141
+    sys.exit(status)

@@ -60,7 +60,7 @@ def test_w_converges_to_2():
 
 def test_the_distance_to_2_shrinks_every_epoch():
     distances = [abs(1.0 - 2)]
-    gd.train(epochs=50, on_epoch=lambda epoch, w, l: distances.append(abs(w - 2)))
+    gd.train(epochs=50, on_epoch=lambda epoch, w, l, grad: distances.append(abs(w - 2)))
     assert len(distances) == 51
     assert all(later < earlier for earlier, later in zip(distances, distances[1:]))
 
