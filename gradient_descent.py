@@ -139,11 +139,11 @@ def epoch_factor(lr, batch=False):
 def lr_limit(batch=False):
     """The smallest positive learning rate at which |epoch_factor| reaches 1."""
     # At lr = 1 / min(x**2) every step's factor is -1 or less, so the limit is below it:
-    # walk up to it in small steps, then bisect the step where |factor| reaches 1.
-    top = 1 / min(x * x for x in x_data)
-    lo = hi = 0.0
-    while abs(epoch_factor(hi, batch)) < 1 or hi == 0.0:
-        lo, hi = hi, hi + top / 1000
+    # walk towards it in 1000 small steps, then bisect the step where |factor| reaches 1.
+    step = 1 / min(x * x for x in x_data) / 1000
+    lo, hi = 0.0, step
+    while abs(epoch_factor(hi, batch)) < 1:
+        lo, hi = hi, hi + step
     for _ in range(100):
         mid = (lo + hi) / 2
         if abs(epoch_factor(mid, batch)) < 1:
@@ -163,6 +163,100 @@ def growth_note(lr, batch):
         f"at --lr {lr} each epoch multiplies the distance from w to {best_w()} by {factor:.3g}, "
         f"so it {effect}; {mode} converge on this data only for --lr below {lr_limit(batch):.3g}"
     )
+
+
+# ---------------------------------------------------------------------------
+# Explain: each update with the numbers put into the post's formulas
+# ---------------------------------------------------------------------------
+
+
+# The formulas, printed once before the numbers
+EXPLAIN_STEP = "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+EXPLAIN_BATCH = "each epoch: grad = the mean of 2 * x * (x * w - y), then w = w - lr * grad"
+
+
+def explain_gradient(x, y, w):
+    return f"2 * {x} * ({x} * {w} - {y}) = {gradient(x, y, w)}"
+
+
+def explain_update(w, lr, grad):
+    return f"w = {w} - {lr} * {grad} = {w - lr * grad}"
+
+
+def explain_step(x_val, y_val, w, grad, lr):
+    """The arithmetic of one per-sample step: its gradient, then its update."""
+    return f"\tgrad = {explain_gradient(x_val, y_val, w)}\n\t{explain_update(w, lr, grad)}"
+
+
+def explain_batch_step(w, grad, lr):
+    """The arithmetic of one full-batch step: each sample's gradient, their mean, the update."""
+    lines = [f"\t{explain_gradient(x, y, w)}" for x, y in zip(x_data, y_data)]
+    terms = " + ".join(str(gradient(x, y, w)) for x, y in zip(x_data, y_data))
+    lines.append(f"\tgrad = ({terms}) / {len(x_data)} = {grad}")
+    lines.append(f"\t{explain_update(w, lr, grad)}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Plot: the mean-loss curve in the terminal, with w marked at each epoch
+# ---------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 59, 14  # the curve's columns and rows; with labels, 72 x 19 at most
+MARKS = 60  # a long run marks about this many epochs, evenly spread, beyond the first 10
+ZOOM = 10  # epochs further than ZOOM times the start's distance from best w are left off
+
+
+def marked(epoch, epochs):
+    """Whether --plot marks this epoch: the first 10, the last, and evenly spread others."""
+    return epoch < 10 or epoch == epochs - 1 or epoch % -(-epochs // MARKS) == 0
+
+
+def w_axis(left, centre, right):
+    """The labels under the picture: w at its left end, its middle and its right end."""
+    digits = 3
+    while len({f"{w:.{digits}g}" for w in (left, centre, right)}) < 3 and digits < 17:
+        digits += 1  # a narrow range needs more digits to tell its ends apart
+    ticks = [f"{w:.{digits}g}" for w in (left, centre, right)]
+    axis = ticks[0].ljust(WIDTH // 2 - len(ticks[1]) // 2) + ticks[1]
+    return axis.ljust(WIDTH - len(ticks[2])) + ticks[2] + " w"
+
+
+def picture(start, marks):
+    """The mean loss over w around best_w(), as text, with S at `start` and each
+    (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *."""
+    centre = best_w()
+    reach = ZOOM * max(abs(start - centre), 1e-9)
+    shown = [(epoch, w) for epoch, w in marks if abs(w - centre) <= reach]
+    half = max([abs(start - centre)] + [abs(w - centre) for _, w in shown]) or 1.0
+    left, right = centre - half, centre + half
+    column_w = [left + (right - left) * j / (WIDTH - 1) for j in range(WIDTH)]
+    top = max(mean_loss(left), mean_loss(right))
+    if not math.isfinite(top):
+        return f"(no plot: the loss near w = {left:.3g} does not fit in a float)"
+    bottom = mean_loss(centre)  # the lowest point of the curve
+
+    def cell(w):  # (row, column) of the point (w, mean_loss(w)); row 0 is the top
+        row = round((top - mean_loss(w)) / (top - bottom) * (HEIGHT - 1)) if top > bottom else 0
+        return row, round((w - left) / (right - left) * (WIDTH - 1))
+
+    grid = [[" "] * WIDTH for _ in range(HEIGHT)]
+    points = [(w, ".") for w in column_w]
+    points += [(w, "*") for epoch, w in shown if epoch >= 10]
+    points += [(w, str(epoch)) for epoch, w in reversed(shown) if epoch < 10]
+    for w, char in points + [(start, "S")]:  # where marks meet, the last drawn shows
+        row, column = cell(w)
+        grid[row][column] = char
+
+    lines = ["mean loss over w: S = start, 0-9 = w after that epoch, * = a later epoch"]
+    for row, chars in enumerate(grid):
+        label = f"{top:.3g}" if row == 0 else f"{bottom:.3g}" if row == HEIGHT - 1 else ""
+        lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
+    lines += [" " * 10 + "+" + "-" * WIDTH, " " * 11 + w_axis(left, centre, right)]
+    if len(shown) < len(marks):
+        epoch, w = marks[-1]
+        lines.append(f"{len(marks) - len(shown)} of the marked epochs are off the picture,")
+        lines.append(f"further than {reach:.3g} from {centre}; after epoch {epoch}, w = {w:.3g}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -204,6 +298,8 @@ examples:
   python gradient_descent.py --lr 0.21    too large: w moves away from 2
   python gradient_descent.py --w -5       start on the other side of 2
   python gradient_descent.py --batch      the slide's full-batch form
+  python gradient_descent.py --plot       the descent drawn on the loss curve
+  python gradient_descent.py --explain    the arithmetic of every step
 """
 
 
@@ -242,10 +338,21 @@ def make_parser():
         help="one step per epoch on the mean loss, the slide's form "
         "(default: one step per sample, the lecture's code)",
     )
-    parser.add_argument(
+    say = parser.add_mutually_exclusive_group()
+    say.add_argument(
         "--quiet",
         action="store_true",
         help="print only the first line, the last epoch's line and the last line",
+    )
+    say.add_argument(
+        "--explain",
+        action="store_true",
+        help="show each update with the numbers put into the formulas",
+    )
+    parser.add_argument(
+        "--plot",
+        action="store_true",
+        help="after training, draw the loss curve with w marked at each epoch",
     )
 
     # Bad input: one line on stderr, without the usage block, and exit status 2
@@ -258,31 +365,63 @@ def make_parser():
     return parser
 
 
+def printers(args):
+    """The training function for --batch, and what it calls to print each step and epoch."""
+    lr, last = args.lr, args.epochs - 1
+    if args.batch:
+        run, on_step, on_epoch = train_batch, None, print_batch_progress
+        if args.explain:
+
+            def on_step(w, grad):
+                print(explain_batch_step(w, grad, lr))
+
+    else:
+        run, on_step, on_epoch = train, print_grad, print_progress
+        if args.explain:
+
+            def on_step(x_val, y_val, w, grad):
+                print(explain_step(x_val, y_val, w, grad, lr))
+
+    if args.quiet:  # keep only the last epoch's line
+        on_step, show_epoch = None, on_epoch
+
+        def on_epoch(epoch, w, l, grad):
+            if epoch == last:
+                show_epoch(epoch, w, l, grad)
+
+    return run, on_step, on_epoch
+
+
 def main(argv=None):
     parser = make_parser()
     args = parser.parse_args(argv)
     if not math.isfinite(mean_loss(args.w)):
         parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w}")
     lr, epochs = args.lr, args.epochs
-    if args.batch:
-        run, on_step, on_epoch = train_batch, None, print_batch_progress
-    else:
-        run, on_step, on_epoch = train, print_grad, print_progress
-    if args.quiet:  # keep only the last epoch's line
-        on_step, show_epoch, last = None, on_epoch, epochs - 1
+    run, on_step, on_epoch = printers(args)
+
+    marks = []  # (epoch, w) for --plot
+    if args.plot:
+        shown_epoch = on_epoch
 
         def on_epoch(epoch, w, l, grad):
-            if epoch == last:
-                show_epoch(epoch, w, l, grad)
+            if marks and not marked(marks[-1][0], epochs):
+                marks.pop()  # keep only the marked epochs and the latest one
+            marks.append((epoch, w))
+            shown_epoch(epoch, w, l, grad)
 
     if abs(epoch_factor(lr, args.batch)) >= 1 and epochs > 0 and args.w != best_w():
         print(f"{parser.prog}: warning: {growth_note(lr, args.batch)}", file=sys.stderr)
 
     # Before training
     print("Prediction (before training)", 4, forward(4, args.w))
+    if args.explain:
+        print(EXPLAIN_BATCH if args.batch else EXPLAIN_STEP)
     try:
         w = run(args.w, lr, epochs, on_step, on_epoch)
     except OverflowError as exc:
+        if args.plot:
+            print(picture(args.w, marks))
         sys.stdout.flush()  # the lines so far come first, then why it stopped
         print(
             f"{parser.prog}: diverged: {exc}; {growth_note(lr, args.batch)}",
@@ -291,6 +430,8 @@ def main(argv=None):
         return 1
     # After training
     print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
+    if args.plot:
+        print(picture(args.w, marks))
     return 0
 
 

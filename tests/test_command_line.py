@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from command import ROOT, run
 
 import gradient_descent as gd
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPT = (Path(__file__).resolve().parent / "lecture-transcript.txt").read_text()
 
 # The smallest positive lr with |epoch factor| = 1, solved by hand.
@@ -25,16 +25,6 @@ TRANSCRIPT = (Path(__file__).resolve().parent / "lecture-transcript.txt").read_t
 PER_SAMPLE_LIMIT = (49 - math.sqrt(385)) / 144
 # Full batch: 1 - 2a * 14/3 = -1 gives a = 3/14 = 0.21428...
 FULL_BATCH_LIMIT = 3 / 14
-
-
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "gradient_descent.py", *map(str, args)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def progress_ws(stdout):
@@ -117,18 +107,19 @@ def test_quiet_with_zero_epochs_has_no_progress_line():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="resource is POSIX only")
-def test_a_quiet_run_uses_the_same_memory_for_a_million_epochs_as_for_ten():
+@pytest.mark.parametrize("options", [["--quiet"], ["--quiet", "--plot"]])
+def test_a_quiet_run_uses_the_same_memory_for_a_million_epochs_as_for_ten(options):
     # Each measurement runs in a fresh parent, so ru_maxrss covers that one child only.
     measure = (
         "import resource, subprocess, sys;"
-        "subprocess.run([sys.executable, 'gradient_descent.py', '--quiet', '--epochs', sys.argv[1]],"
+        "subprocess.run([sys.executable, 'gradient_descent.py', '--epochs', *sys.argv[1:]],"
         " check=True, stdout=subprocess.DEVNULL);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
 
     def peak_kib(epochs):
         out = subprocess.run(
-            [sys.executable, "-c", measure, str(epochs)],
+            [sys.executable, "-c", measure, str(epochs), *options],
             cwd=ROOT,
             capture_output=True,
             text=True,

@@ -6,24 +6,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from command import ROOT, run
 
 import gradient_descent as gd
 
-ROOT = Path(__file__).resolve().parent.parent
 TRANSCRIPT = Path(__file__).resolve().parent / "lecture-transcript.txt"
 
 
-def run(*args):
-    return subprocess.run(
-        [sys.executable, "gradient_descent.py", *args],
-        cwd=ROOT,
-        capture_output=True,
-        check=False,
-    )
-
-
 def test_the_command_prints_the_lecture_transcript_byte_for_byte():
-    result = run()
+    result = run(text=False)
     expected = TRANSCRIPT.read_bytes().replace(b"\n", os.linesep.encode())
     assert result.stdout == expected
     assert result.stderr == b""
