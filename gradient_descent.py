@@ -8,9 +8,7 @@ Learning - 3: Gradient Descent". Standard library only, Python 3.9 or newer:
 prints what the lecture printed: w starts at 1.0 and slides towards 2.
 """
 
-import argparse
 import math
-import os
 import sys
 
 # ---------------------------------------------------------------------------
@@ -263,34 +261,7 @@ def picture(start, marks):
 # Command line
 # ---------------------------------------------------------------------------
 
-
-def finite_number(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return value
-
-
-def positive_number(text):
-    value = finite_number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number greater than 0, got {text!r}")
-    return value
-
-
-def whole_number(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
-    return value
-
-
+PROG = "gradient_descent.py"
 EXAMPLES = """\
 examples:
   python gradient_descent.py --lr 0.001   too small: w creeps towards 2
@@ -304,8 +275,10 @@ examples:
 
 
 def make_parser():
+    import argparse  # here, not at the top: a run with no options has no use for it
+
     parser = argparse.ArgumentParser(
-        prog="gradient_descent.py",
+        prog=PROG,
         description="Gradient descent on y = 2x, as in lecture 3 of PyTorch Zero to All.\n"
         "With no options it prints exactly what the lecture printed.",
         epilog=EXAMPLES,
@@ -313,22 +286,19 @@ def make_parser():
     )
     parser.add_argument(
         "--lr",
-        type=positive_number,
-        default=0.01,
+        default="0.01",
         metavar="RATE",
         help="learning rate: how far each step moves w (default: %(default)s)",
     )
     parser.add_argument(
         "--epochs",
-        type=whole_number,
-        default=10,
+        default="10",
         metavar="N",
         help="passes over the data (default: %(default)s)",
     )
     parser.add_argument(
         "--w",
-        type=finite_number,
-        default=1.0,
+        default="1.0",
         metavar="START",
         help="the weight before training (default: %(default)s)",
     )
@@ -359,31 +329,52 @@ def make_parser():
     def error(message):
         if message.endswith("expected one argument"):  # argparse takes -1e3 for an option
             message += "; write a value that starts with '-' as --w=-1e3"
-        parser.exit(2, f"{parser.prog}: error: {message} (see --help)\n")
+        parser.exit(2, f"{PROG}: error: {message} (see --help)\n")
 
     parser.error = error
     return parser
 
 
-def printers(args):
-    """The training function for --batch, and what it calls to print each step and epoch."""
-    lr, last = args.lr, args.epochs - 1
-    if args.batch:
+def number(text, kind=float):
+    """The number written in text, or None."""
+    try:
+        return kind(text)
+    except ValueError:
+        return None
+
+
+def check(parser, args):
+    """The options as numbers and flags for descend(); wrong ones end the run here."""
+    lr, epochs, w = number(args.lr), number(args.epochs, int), number(args.w)
+    if lr is None or not (math.isfinite(lr) and lr > 0):
+        parser.error(f"argument --lr: expected a finite number greater than 0, got {args.lr!r}")
+    if epochs is None or epochs < 0:
+        parser.error(f"argument --epochs: expected a whole number, 0 or more, got {args.epochs!r}")
+    if w is None or not math.isfinite(w):
+        parser.error(f"argument --w: expected a finite number, got {args.w!r}")
+    if not math.isfinite(mean_loss(w)):
+        parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w!r}")
+    return dict(vars(args), lr=lr, epochs=epochs, w=w)
+
+
+def printers(lr, epochs, batch, quiet, explain):
+    """The training function, and what it calls to print each step and each epoch."""
+    if batch:
         run, on_step, on_epoch = train_batch, None, print_batch_progress
-        if args.explain:
+        if explain:
 
             def on_step(w, grad):
                 print(explain_batch_step(w, grad, lr))
 
     else:
         run, on_step, on_epoch = train, print_grad, print_progress
-        if args.explain:
+        if explain:
 
             def on_step(x_val, y_val, w, grad):
                 print(explain_step(x_val, y_val, w, grad, lr))
 
-    if args.quiet:  # keep only the last epoch's line
-        on_step, show_epoch = None, on_epoch
+    if quiet:  # keep only the last epoch's line
+        on_step, show_epoch, last = None, on_epoch, epochs - 1
 
         def on_epoch(epoch, w, l, grad):
             if epoch == last:
@@ -392,16 +383,11 @@ def printers(args):
     return run, on_step, on_epoch
 
 
-def main(argv=None):
-    parser = make_parser()
-    args = parser.parse_args(argv)
-    if not math.isfinite(mean_loss(args.w)):
-        parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w}")
-    lr, epochs = args.lr, args.epochs
-    run, on_step, on_epoch = printers(args)
-
-    marks = []  # (epoch, w) for --plot
-    if args.plot:
+def descend(w=1.0, lr=0.01, epochs=10, batch=False, quiet=False, explain=False, plot=False):
+    """One run as the command line asks for it; returns the exit status."""
+    run, on_step, on_epoch = printers(lr, epochs, batch, quiet, explain)
+    start, marks = w, []  # marks: (epoch, w) for --plot
+    if plot:
         shown_epoch = on_epoch
 
         def on_epoch(epoch, w, l, grad):
@@ -410,29 +396,34 @@ def main(argv=None):
             marks.append((epoch, w))
             shown_epoch(epoch, w, l, grad)
 
-    if abs(epoch_factor(lr, args.batch)) >= 1 and epochs > 0 and args.w != best_w():
-        print(f"{parser.prog}: warning: {growth_note(lr, args.batch)}", file=sys.stderr)
+    if abs(epoch_factor(lr, batch)) >= 1 and epochs > 0 and w != best_w():
+        print(f"{PROG}: warning: {growth_note(lr, batch)}", file=sys.stderr)
 
     # Before training
-    print("Prediction (before training)", 4, forward(4, args.w))
-    if args.explain:
-        print(EXPLAIN_BATCH if args.batch else EXPLAIN_STEP)
+    print("Prediction (before training)", 4, forward(4, w))
+    if explain:
+        print(EXPLAIN_BATCH if batch else EXPLAIN_STEP)
     try:
-        w = run(args.w, lr, epochs, on_step, on_epoch)
+        w = run(w, lr, epochs, on_step, on_epoch)
     except OverflowError as exc:
-        if args.plot:
-            print(picture(args.w, marks))
+        if plot:
+            print(picture(start, marks))
         sys.stdout.flush()  # the lines so far come first, then why it stopped
-        print(
-            f"{parser.prog}: diverged: {exc}; {growth_note(lr, args.batch)}",
-            file=sys.stderr,
-        )
+        print(f"{PROG}: diverged: {exc}; {growth_note(lr, batch)}", file=sys.stderr)
         return 1
     # After training
     print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
-    if args.plot:
-        print(picture(args.w, marks))
+    if plot:
+        print(picture(start, marks))
     return 0
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # the lecture's run, with nothing to parse
+        return descend()
+    parser = make_parser()
+    return descend(**check(parser, parser.parse_args(argv)))
 
 
 if __name__ == "__main__":
@@ -442,6 +433,8 @@ if __name__ == "__main__":
     except KeyboardInterrupt:  # Ctrl-C: stop without a traceback, as a shell expects
         status = 130
     except BrokenPipeError:  # the reader went away, as with `| head`: stop quietly
+        import os
+
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         status = 141
     sys.exit(status)

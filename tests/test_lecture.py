@@ -30,6 +30,20 @@ def test_the_transcript_copy_has_the_lecture_shape():
     assert lines[-2] == "progress: 9 w= 1.95 loss= 0.02"
 
 
+def test_the_default_run_loads_no_command_line_machinery():
+    # With no options there is nothing to parse: argparse (and the re, gettext and
+    # locale modules it brings) would cost more start-up time than the lecture itself.
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "gradient_descent.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    loaded = [line.split("|")[-1].strip() for line in result.stderr.splitlines()]
+    assert "argparse" not in loaded
+
+
 def test_importing_the_module_prints_nothing_and_trains_nothing():
     result = subprocess.run(
         [sys.executable, "-c", "import gradient_descent"],
