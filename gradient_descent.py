@@ -12,7 +12,7 @@ import math
 import sys
 
 # ---------------------------------------------------------------------------
-# The lecture: data, model, loss, gradient, training loop
+# The lecture: data, model, loss, gradient, training loop, and its run
 # ---------------------------------------------------------------------------
 
 # Training data: every point lies on y = 2 * x, so the best w is 2
@@ -69,6 +69,16 @@ def print_grad(x_val, y_val, w, grad):
 
 def print_progress(epoch, w, l, grad):  # the lecture's line leaves out grad
     print("progress:", epoch, "w=", round(w, 2), "loss=", round(l, 2))
+
+
+# The lecture's run: w = 1.0 stands for a random start; returns the trained w
+def lecture(w=1.0, lr=0.01, epochs=10, training=train, on_step=print_grad, on_epoch=print_progress):
+    # Before training
+    print("Prediction (before training)", 4, forward(4, w))
+    w = training(w, lr, epochs, on_step, on_epoch)
+    # After training
+    print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
+    return w
 
 
 # ---------------------------------------------------------------------------
@@ -386,7 +396,7 @@ def printers(lr, epochs, batch, quiet, explain):
 def descend(w=1.0, lr=0.01, epochs=10, batch=False, quiet=False, explain=False, plot=False):
     """One run as the command line asks for it; returns the exit status."""
     run, on_step, on_epoch = printers(lr, epochs, batch, quiet, explain)
-    start, marks = w, []  # marks: (epoch, w) for --plot
+    marks = []  # (epoch, w) for --plot
     if plot:
         shown_epoch = on_epoch
 
@@ -398,23 +408,18 @@ def descend(w=1.0, lr=0.01, epochs=10, batch=False, quiet=False, explain=False, 
 
     if abs(epoch_factor(lr, batch)) >= 1 and epochs > 0 and w != best_w():
         print(f"{PROG}: warning: {growth_note(lr, batch)}", file=sys.stderr)
-
-    # Before training
-    print("Prediction (before training)", 4, forward(4, w))
     if explain:
         print(EXPLAIN_BATCH if batch else EXPLAIN_STEP)
     try:
-        w = run(w, lr, epochs, on_step, on_epoch)
+        lecture(w, lr, epochs, run, on_step, on_epoch)
     except OverflowError as exc:
         if plot:
-            print(picture(start, marks))
+            print(picture(w, marks))
         sys.stdout.flush()  # the lines so far come first, then why it stopped
         print(f"{PROG}: diverged: {exc}; {growth_note(lr, batch)}", file=sys.stderr)
         return 1
-    # After training
-    print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
     if plot:
-        print(picture(start, marks))
+        print(picture(w, marks))
     return 0
 
 

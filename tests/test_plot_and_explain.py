@@ -157,8 +157,8 @@ def test_a_long_quiet_plot_marks_later_epochs_with_stars():
 
 def test_explain_shows_the_first_step_of_the_default_run():
     lines = run("--explain").stdout.splitlines()
-    assert lines[0] == "Prediction (before training) 4 4.0"
-    assert lines[1] == "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+    assert lines[0] == "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+    assert lines[1] == "Prediction (before training) 4 4.0"
     assert lines[2] == "\tgrad = 2 * 1.0 * (1.0 * 1.0 - 2.0) = -2.0"
     assert lines[3] == "\tw = 1.0 - 0.01 * -2.0 = 1.02"
 
@@ -188,7 +188,7 @@ def test_explain_full_batch_first_epoch_by_hand():
     # the samples' gradients at w = 1: 2*1*(1-2) = -2, 2*2*(2-4) = -8, 2*3*(3-6) = -18
     # their mean: -28/3; w = 1 + 0.01 * 28/3 = 1.09333...
     lines = run("--explain", "--batch", "--epochs", 1).stdout.splitlines()
-    assert lines[1].startswith("each epoch: grad = the mean of 2 * x * (x * w - y)")
+    assert lines[0].startswith("each epoch: grad = the mean of 2 * x * (x * w - y)")
     assert lines[2:5] == [
         "\t2 * 1.0 * (1.0 * 1.0 - 2.0) = -2.0",
         "\t2 * 2.0 * (2.0 * 1.0 - 4.0) = -8.0",
