@@ -37,13 +37,14 @@ def gradient(x, y, w):
 
 
 # Training loop: one gradient step per sample, as in the lecture
-def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None):
+def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None, x_data=x_data, y_data=y_data):
     """Return w after `epochs` passes over the data, starting from `w`.
 
     It prints nothing itself. If given, on_step(x_val, y_val, w, grad) is
     called before each update, and on_epoch(epoch, w, l, grad) after each
     epoch, with that epoch's last gradient.
     Raises OverflowError as soon as w or the loss is no longer a finite number.
+    The data is the lecture's unless other x_data and y_data are given.
     """
     for epoch in range(epochs):
         for x_val, y_val in zip(x_data, y_data):
@@ -87,27 +88,29 @@ def lecture(w=1.0, lr=0.01, epochs=10, training=train, on_step=print_grad, on_ep
 
 
 # The mean loss over all samples: the height of the loss curve at w
-def mean_loss(w):
+def mean_loss(w, x_data=x_data, y_data=y_data):
     return sum(loss(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
 
 
 # d mean_loss / d w: the mean of the samples' gradients, (1/N) * sum of 2x(xw - y)
-def mean_gradient(w):
+def mean_gradient(w, x_data=x_data, y_data=y_data):
     return sum(gradient(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
 
 
-def train_batch(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None):
+def train_batch(
+    w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None, x_data=x_data, y_data=y_data
+):
     """Like train(), but one update per epoch, with the gradient of the mean loss.
 
     If given, on_step(w, grad) is called before each update and
     on_epoch(epoch, w, l, grad) after it, where l is the mean loss.
     """
     for epoch in range(epochs):
-        grad = mean_gradient(w)
+        grad = mean_gradient(w, x_data, y_data)
         if on_step:
             on_step(w, grad)
         w = w - lr * grad
-        l = mean_loss(w)
+        l = mean_loss(w, x_data, y_data)
         if not math.isfinite(l):
             raise OverflowError(f"in epoch {epoch}, w = {w} and the loss = {l}")
         if on_epoch:
@@ -120,56 +123,163 @@ def print_batch_progress(epoch, w, l, grad):
 
 
 # ---------------------------------------------------------------------------
-# Divergence: how much one epoch scales the distance from w to the best w
+# Where w settles, and which learning rates get it there
 # ---------------------------------------------------------------------------
 
 
-# The w where the mean gradient is zero: sum(x * y) / sum(x * x), 2 for this data
-def best_w():
+# The least-squares w, where the mean gradient is zero: sum(x * y) / sum(x * x)
+def best_w(x_data=x_data, y_data=y_data):
     return sum(x * y for x, y in zip(x_data, y_data)) / sum(x * x for x in x_data)
 
 
-def epoch_factor(lr, batch=False):
-    """What one epoch multiplies w - best_w() by.
+def epoch_map(lr, batch=False, x_data=x_data, y_data=y_data):
+    """(F, C) such that one epoch takes w to F * w + C.
 
-    The data lies exactly on y = best_w() * x, so gradient(x, y, w) is
-    2 * x**2 * (w - best_w()) and a step with sample x multiplies the distance
-    by 1 - 2 * lr * x**2; a full-batch step uses the mean of x**2 instead.
+    A step w - lr * 2x(xw - y) is (1 - 2 * lr * x**2) * w + 2 * lr * x * y; a
+    full-batch step uses the means of x**2 and x * y. Exact for Fraction inputs.
     """
     if batch:
-        return 1 - 2 * lr * sum(x * x for x in x_data) / len(x_data)
-    factor = 1.0
-    for x in x_data:
-        factor *= 1 - 2 * lr * x * x
-    return factor
+        n = len(x_data)
+        return (
+            1 - 2 * lr * sum(x * x for x in x_data) / n,
+            2 * lr * sum(x * y for x, y in zip(x_data, y_data)) / n,
+        )
+    factor, shift = 1, 0
+    for x, y in zip(x_data, y_data):
+        factor, shift = (1 - 2 * lr * x * x) * factor, (1 - 2 * lr * x * x) * shift + 2 * lr * x * y
+    return factor, shift
 
 
-def lr_limit(batch=False):
-    """The smallest positive learning rate at which |epoch_factor| reaches 1."""
-    # At lr = 1 / min(x**2) every step's factor is -1 or less, so the limit is below it:
-    # walk towards it in 1000 small steps, then bisect the step where |factor| reaches 1.
-    step = 1 / min(x * x for x in x_data) / 1000
-    lo, hi = 0.0, step
-    while abs(epoch_factor(hi, batch)) < 1:
-        lo, hi = hi, hi + step
-    for _ in range(100):
-        mid = (lo + hi) / 2
-        if abs(epoch_factor(mid, batch)) < 1:
-            lo = mid
+def epoch_factor(lr, batch=False, x_data=x_data):
+    """What one epoch multiplies the distance from w to where w settles by."""
+    return epoch_map(lr, batch, x_data, x_data)[0]  # F does not depend on y
+
+
+def exact_map(lr, batch, x_data, y_data):
+    """epoch_map() in exact rational arithmetic, for the float lr and data given."""
+    from fractions import Fraction  # here: only a run that needs it pays for loading it
+
+    return epoch_map(Fraction(lr), batch, list(map(Fraction, x_data)), list(map(Fraction, y_data)))
+
+
+def converges(lr, batch=False, x_data=x_data):
+    """Whether |epoch_factor(lr)| < 1, decided exactly for the float lr given."""
+    factor = epoch_factor(lr, batch, x_data)
+    # the float product is off by far less than this, so only a near tie needs exact arithmetic
+    error = 1e-12 * len(x_data) * math.prod(1 + 2 * lr * x * x for x in x_data)
+    if abs(abs(factor) - 1) > error:
+        return abs(factor) < 1
+    return abs(exact_map(lr, batch, x_data, x_data)[0]) < 1
+
+
+def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
+    """The w an epoch leaves where it is, C / (1 - F); None when F is exactly 1."""
+    factor, shift = exact_map(lr, batch, x_data, y_data)
+    return None if factor == 1 else float(shift / (1 - factor))
+
+
+def boundary(size, inside, outside):
+    """The float nearest `inside` (size(lr) below 1) at which size(lr) reaches 1, searching
+    from `outside` (size 1 or more): the end of an open interval of convergent rates."""
+    for _ in range(2000):  # halve until the two are neighbouring floats
+        middle = (inside + outside) / 2
+        if middle in (inside, outside):
+            break
+        if size(middle) < 1:
+            inside = middle
         else:
-            hi = mid
-    return hi
+            outside = middle
+    return outside
 
 
-def growth_note(lr, batch):
-    """One sentence on what a learning rate does to the distance from the best w."""
-    factor = epoch_factor(lr, batch)
+def convergent_rates(batch=False, x_data=x_data):
+    """The intervals (low, high) of lr > 0 on which |epoch_factor(lr)| < 1."""
+
+    def size(lr):
+        return abs(epoch_factor(lr, batch, x_data))
+
+    # F(lr) is a product of factors 1 - lr * c, one per step, zero at lr = 1 / c. Between two
+    # zeros |F| rises to one peak and falls (log |F| is concave there); past the last it grows.
+    scales = (
+        [2 * sum(x * x for x in x_data) / len(x_data)] if batch else [2 * x * x for x in x_data]
+    )
+    zeros = sorted({1 / c for c in scales if c > 0})
+    intervals, low = [], 0.0
+    for left, right in zip(zeros, zeros[1:]):
+        a, b = left, right
+        for _ in range(200):  # ternary search for the peak
+            m1, m2 = a + (b - a) / 3, b - (b - a) / 3
+            a, b = (m1, b) if size(m1) < size(m2) else (a, m2)
+        if size(a) >= 1:
+            intervals.append((low, boundary(size, left, a)))
+            low = boundary(size, right, a)
+    far = 2 * zeros[-1]
+    while size(far) < 1:
+        far *= 2
+    intervals.append((low, boundary(size, zeros[-1], far)))
+    return intervals
+
+
+def decimal_text(value, digits, rounding="ROUND_HALF_EVEN"):
+    """value (a float or Fraction) to `digits` significant digits, as plain text."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as context:
+        context.prec, context.rounding = digits, rounding
+        if hasattr(value, "denominator") and not isinstance(value, int):
+            number = Decimal(value.numerator) / Decimal(value.denominator)
+        else:
+            number = +Decimal(value)
+    number = number.normalize()
+    return f"{number:f}" if -7 < number.adjusted() < 16 else f"{number:g}"
+
+
+def factor_text(factor):
+    """An exact factor with 3 significant digits, or as many more as show its side of 1."""
+    from fractions import Fraction
+
+    for digits in range(3, 800):
+        text = decimal_text(factor, digits)
+        shown = abs(Fraction(text))
+        if (shown > 1, shown == 1) == (abs(factor) > 1, abs(factor) == 1):
+            return text
+    return str(factor)
+
+
+def rates_text(intervals, digits=3):
+    """The intervals as words, their ends rounded inwards, so every rate named converges."""
+    parts = []
+    for low, high in intervals:
+        for more in range(digits, 18):  # a narrow interval needs more digits
+            top = decimal_text(high, more, "ROUND_FLOOR")
+            if low == 0:
+                parts.append(f"below {top}")
+                break
+            bottom = decimal_text(low, more, "ROUND_CEILING")
+            if float(bottom) < float(top):
+                parts.append(f"between {bottom} and {top}")
+                break
+    return " or ".join(parts)
+
+
+def growth_note(lr, batch, x_data=x_data, y_data=y_data):
+    """One sentence on what a learning rate does to the distance from where w settles."""
+    factor, shift = exact_map(lr, batch, x_data, y_data)
+    mode = "full-batch steps" if batch else "per-sample steps"
+    rates = f"{mode} converge on this data for --lr {rates_text(convergent_rates(batch, x_data))}"
+    if factor == 1:
+        return f"at --lr {lr} each epoch adds {float(shift):.3g} to w, so w never settles; {rates}"
+    point = float(shift / (1 - factor))
+    if mean_loss(best_w(x_data, y_data), x_data, y_data) > 0:  # the data is not on a line
+        where = "the least-squares w" if batch else "the w an epoch leaves where it is"
+        point = f"{point:.6g} ({where})"
+    else:
+        point = f"{point:.6g}"
     size = abs(factor)
     effect = "grows" if size > 1 else "stays the same" if size == 1 else "shrinks"
-    mode = "full-batch steps" if batch else "per-sample steps"
     return (
-        f"at --lr {lr} each epoch multiplies the distance from w to {best_w()} by {factor:.3g}, "
-        f"so it {effect}; {mode} converge on this data only for --lr below {lr_limit(batch):.3g}"
+        f"at --lr {lr} each epoch multiplies the distance from w to {point} "
+        f"by {factor_text(factor)}, so it {effect}; {rates}"
     )
 
 
@@ -196,7 +306,7 @@ def explain_step(x_val, y_val, w, grad, lr):
     return f"\tgrad = {explain_gradient(x_val, y_val, w)}\n\t{explain_update(w, lr, grad)}"
 
 
-def explain_batch_step(w, grad, lr):
+def explain_batch_step(w, grad, lr, x_data=x_data, y_data=y_data):
     """The arithmetic of one full-batch step: each sample's gradient, their mean, the update."""
     lines = [f"\t{explain_gradient(x, y, w)}" for x, y in zip(x_data, y_data)]
     terms = " + ".join(str(gradient(x, y, w)) for x, y in zip(x_data, y_data))
@@ -205,11 +315,21 @@ def explain_batch_step(w, grad, lr):
     return "\n".join(lines)
 
 
+def settling_text(lr, batch, x_data, y_data):
+    """For data off a line through 0: the least-squares w, and where these steps settle."""
+    best = f"least-squares w (lowest mean loss): {best_w(x_data, y_data):.6g}"
+    if batch:
+        return f"{best}; full-batch steps settle there"
+    point = settling_point(lr, batch, x_data, y_data)
+    settles = "never settle" if point is None else f"settle at w = {point:.6g}"
+    return f"{best}; per-sample steps at --lr {lr} {settles}"
+
+
 # ---------------------------------------------------------------------------
 # Plot: the mean-loss curve in the terminal, with w marked at each epoch
 # ---------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 59, 14  # the curve's columns and rows; with labels, 72 x 19 at most
+WIDTH, HEIGHT = 59, 14  # the curve's columns and rows; with labels, 72 x 20 at most
 MARKS = 60  # a long run marks about this many epochs, evenly spread, beyond the first 10
 ZOOM = 10  # epochs further than ZOOM times the start's distance from best w are left off
 
@@ -219,38 +339,43 @@ def marked(epoch, epochs):
     return epoch < 10 or epoch == epochs - 1 or epoch % -(-epochs // MARKS) == 0
 
 
-def w_axis(left, centre, right):
-    """The labels under the picture: w at its left end, its middle and its right end."""
+def axis_labels(left, centre, right, width=WIDTH):
+    """The labels under a picture: its left end, middle and right end."""
     digits = 3
-    while len({f"{w:.{digits}g}" for w in (left, centre, right)}) < 3 and digits < 17:
+    while len({f"{v:.{digits}g}" for v in (left, centre, right)}) < 3 and digits < 17:
         digits += 1  # a narrow range needs more digits to tell its ends apart
-    ticks = [f"{w:.{digits}g}" for w in (left, centre, right)]
-    axis = ticks[0].ljust(WIDTH // 2 - len(ticks[1]) // 2) + ticks[1]
-    return axis.ljust(WIDTH - len(ticks[2])) + ticks[2] + " w"
+    ticks = [f"{v:.{digits}g}" for v in (left, centre, right)]
+    axis = ticks[0].ljust(width // 2 - len(ticks[1]) // 2) + ticks[1]
+    return axis.ljust(width - len(ticks[2])) + ticks[2]
 
 
-def picture(start, marks):
+def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
     """The mean loss over w around best_w(), as text, with S at `start` and each
-    (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *."""
-    centre = best_w()
+    (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *.
+    For data off a line, o marks the least-squares w and x the `settle` point."""
+    centre = best_w(x_data, y_data)
+    off_line = mean_loss(centre, x_data, y_data) > 0
     reach = ZOOM * max(abs(start - centre), 1e-9)
     shown = [(epoch, w) for epoch, w in marks if abs(w - centre) <= reach]
-    half = max([abs(start - centre)] + [abs(w - centre) for _, w in shown]) or 1.0
+    near = [w for w in [settle] if off_line and w is not None and abs(w - centre) <= reach]
+    half = max([abs(start - centre)] + [abs(w - centre) for _, w in shown + [(0, w) for w in near]])
+    half = half or 1.0
     left, right = centre - half, centre + half
-    column_w = [left + (right - left) * j / (WIDTH - 1) for j in range(WIDTH)]
-    top = max(mean_loss(left), mean_loss(right))
+    top = max(mean_loss(left, x_data, y_data), mean_loss(right, x_data, y_data))
     if not math.isfinite(top):
         return f"(no plot: the loss near w = {left:.3g} does not fit in a float)"
-    bottom = mean_loss(centre)  # the lowest point of the curve
+    bottom = mean_loss(centre, x_data, y_data)  # the lowest point of the curve
 
     def cell(w):  # (row, column) of the point (w, mean_loss(w)); row 0 is the top
-        row = round((top - mean_loss(w)) / (top - bottom) * (HEIGHT - 1)) if top > bottom else 0
+        height = mean_loss(w, x_data, y_data)
+        row = round((top - height) / (top - bottom) * (HEIGHT - 1)) if top > bottom else 0
         return row, round((w - left) / (right - left) * (WIDTH - 1))
 
     grid = [[" "] * WIDTH for _ in range(HEIGHT)]
-    points = [(w, ".") for w in column_w]
+    points = [(left + (right - left) * j / (WIDTH - 1), ".") for j in range(WIDTH)]
     points += [(w, "*") for epoch, w in shown if epoch >= 10]
     points += [(w, str(epoch)) for epoch, w in reversed(shown) if epoch < 10]
+    points += [(centre, "o")] * off_line + [(w, "x") for w in near]
     for w, char in points + [(start, "S")]:  # where marks meet, the last drawn shows
         row, column = cell(w)
         grid[row][column] = char
@@ -259,11 +384,59 @@ def picture(start, marks):
     for row, chars in enumerate(grid):
         label = f"{top:.3g}" if row == 0 else f"{bottom:.3g}" if row == HEIGHT - 1 else ""
         lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
-    lines += [" " * 10 + "+" + "-" * WIDTH, " " * 11 + w_axis(left, centre, right)]
+    lines += [" " * 10 + "+" + "-" * WIDTH, " " * 11 + axis_labels(left, centre, right) + " w"]
+    if off_line:
+        lines.append(f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest")
+        if settle is not None:
+            lines.append(f"x = where these per-sample steps settle, w = {settle:.6g}")
     if len(shown) < len(marks):
         epoch, w = marks[-1]
         lines.append(f"{len(marks) - len(shown)} of the marked epochs are off the picture,")
-        lines.append(f"further than {reach:.3g} from {centre}; after epoch {epoch}, w = {w:.3g}")
+        lines.append(
+            f"further than {reach:.3g} from {centre:.6g}; after epoch {epoch}, w = {w:.3g}"
+        )
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# Rates: the epoch factor over the learning rate, and where it is below 1 in size
+# ---------------------------------------------------------------------------
+
+RATE_ROWS = 13  # F from 2 (top) to -2 (bottom), a third per row: rows 3, 6, 9 are 1, 0, -1
+
+
+def rate_map(lr, batch=False, x_data=x_data):
+    """A map of the learning rates: the epoch factor F over lr, with -1 < F < 1 marked."""
+    import textwrap  # here: only --rates uses it
+
+    intervals = convergent_rates(batch, x_data)
+    right = 1.1 * intervals[-1][1]  # a little past the largest convergent rate
+    column_lr = [right * j / (WIDTH - 1) for j in range(WIDTH)]
+    grid = [["-" if row in (3, 9) else " "] * WIDTH for row in range(RATE_ROWS)]
+    for j, rate in enumerate(column_lr):
+        factor = epoch_factor(rate, batch, x_data)
+        row = min(max(round((2 - factor) * 3), 0), RATE_ROWS - 1)  # off the map: on its edge
+        grid[row][j] = "^" if factor > 2 else "v" if factor < -2 else "."
+    mode = "full-batch" if batch else "per-sample"
+    lines = [f"epoch factor F over --lr, {mode} steps: w converges where -1 < F < 1"]
+    for row, chars in enumerate(grid):
+        label = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}.get(row, "")
+        lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
+    band = "".join("=" if any(a < r < b for a, b in intervals) else " " for r in column_lr)
+    column = round(lr / right * (WIDTH - 1))
+    if lr > right:
+        marker = f"--lr {lr} is off to the right >".rjust(WIDTH)
+    elif column + len(f"^ --lr {lr}") <= WIDTH:
+        marker = " " * column + f"^ --lr {lr}"
+    else:
+        marker = f"--lr {lr} ^".rjust(column + 1)
+    lines += [
+        " " * 10 + "+" + "-" * WIDTH,
+        f"{'lr':>9}  " + axis_labels(0, right / 2, right),
+        f"{'converges':>9}  " + band.rstrip(),
+        " " * 11 + marker,
+    ]
+    lines += textwrap.wrap(f"|F| < 1 for --lr {rates_text(intervals, 6)}", 72)
     return "\n".join(lines)
 
 
@@ -274,14 +447,24 @@ def picture(start, marks):
 PROG = "gradient_descent.py"
 EXAMPLES = """\
 examples:
-  python gradient_descent.py --lr 0.001   too small: w creeps towards 2
-  python gradient_descent.py --lr 0.1     w zig-zags across 2 and settles
-  python gradient_descent.py --lr 0.21    too large: w moves away from 2
-  python gradient_descent.py --w -5       start on the other side of 2
-  python gradient_descent.py --batch      the slide's full-batch form
-  python gradient_descent.py --plot       the descent drawn on the loss curve
-  python gradient_descent.py --explain    the arithmetic of every step
+  python3 gradient_descent.py --lr 0.001   too small: w creeps towards 2
+  python3 gradient_descent.py --lr 0.1     w zig-zags across 2 and settles
+  python3 gradient_descent.py --lr 0.21    too large: w moves away from 2
+  python3 gradient_descent.py --lr 0.5     larger still, and it converges again
+  python3 gradient_descent.py --rates      which learning rates converge
+  python3 gradient_descent.py --w 3        start above 2, on the other side of it
+  python3 gradient_descent.py --batch      the slide's full-batch form
+  python3 gradient_descent.py --data "1,2 2,4 3,6.5"   data that is not on a line
+  python3 gradient_descent.py --plot       the descent drawn on the loss curve
+  python3 gradient_descent.py --explain    the arithmetic of every step
+
+exit status:
+  0 done, 1 diverged (the loss no longer fits in a float), 2 bad input,
+  3 the output could not be written; Ctrl-C ends it by SIGINT, as it does
+  any program (a shell shows status 130)
 """
+# argparse reads a value that starts with '-' (but is not a plain number) as an option
+HINTS = {"--w": "--w=-1e3", "--data": '--data="-1,-2 2,4"'}
 
 
 def make_parser():
@@ -289,7 +472,7 @@ def make_parser():
 
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Gradient descent on y = 2x, as in lecture 3 of PyTorch Zero to All.\n"
+        description="Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.\n"
         "With no options it prints exactly what the lecture printed.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -313,6 +496,12 @@ def make_parser():
         help="the weight before training (default: %(default)s)",
     )
     parser.add_argument(
+        "--data",
+        default="1,2 2,4 3,6",
+        metavar="PAIRS",
+        help='the samples as x,y pairs, in the order the steps take them (default: "%(default)s")',
+    )
+    parser.add_argument(
         "--batch",
         action="store_true",
         help="one step per epoch on the mean loss, the slide's form "
@@ -334,14 +523,24 @@ def make_parser():
         action="store_true",
         help="after training, draw the loss curve with w marked at each epoch",
     )
+    parser.add_argument(
+        "--rates",
+        action="store_true",
+        help="after training, draw the epoch factor over the learning rate",
+    )
 
     # Bad input: one line on stderr, without the usage block, and exit status 2
     def error(message):
-        if message.endswith("expected one argument"):  # argparse takes -1e3 for an option
-            message += "; write a value that starts with '-' as --w=-1e3"
-        parser.exit(2, f"{PROG}: error: {message} (see --help)\n")
+        option = message.split(":")[0].replace("argument ", "")
+        if message.endswith("expected one argument") and option in HINTS:
+            message += f"; write a value that starts with '-' as {HINTS[option]}"
+        # control characters in what the user typed are shown escaped: one line, no terminal codes
+        message = "".join(repr(c)[1:-1] if c < " " or "\x7f" <= c < "\xa0" else c for c in message)
+        warn(f"error: {message} (see --help)")
+        parser.exit(2)
 
     parser.error = error
+    parser.print_help = lambda file=None: print(parser.format_help(), end="")  # errors surface
     return parser
 
 
@@ -353,28 +552,56 @@ def number(text, kind=float):
         return None
 
 
+def samples(text):
+    """The x,y pairs written in text, such as "1,2 2,4 3,6", as (x_data, y_data), or None."""
+    pairs = [pair.split(",") for pair in text.split()]
+    values = [number(value) for pair in pairs for value in pair]
+    if not pairs or any(len(pair) != 2 for pair in pairs) or None in values:
+        return None
+    if not all(map(math.isfinite, values)):
+        return None
+    return values[0::2], values[1::2]
+
+
 def check(parser, args):
     """The options as numbers and flags for descend(); wrong ones end the run here."""
-    lr, epochs, w = number(args.lr), number(args.epochs, int), number(args.w)
+    lr, epochs, w, data = (
+        number(args.lr),
+        number(args.epochs, int),
+        number(args.w),
+        samples(args.data),
+    )
     if lr is None or not (math.isfinite(lr) and lr > 0):
         parser.error(f"argument --lr: expected a finite number greater than 0, got {args.lr!r}")
     if epochs is None or epochs < 0:
         parser.error(f"argument --epochs: expected a whole number, 0 or more, got {args.epochs!r}")
     if w is None or not math.isfinite(w):
         parser.error(f"argument --w: expected a finite number, got {args.w!r}")
-    if not math.isfinite(mean_loss(w)):
+    if data is None:
+        parser.error(
+            f'argument --data: expected x,y pairs of finite numbers, such as "1,2 2,4", got {args.data!r}'
+        )
+    x_data, y_data = data
+    if not any(x_data):
+        parser.error("argument --data: every x is 0, so the loss does not depend on w")
+    sums = [sum(x * x for x in x_data), sum(x * y for x, y in zip(x_data, y_data))]
+    if not all(map(math.isfinite, sums + [mean_loss(0.0, x_data, y_data)])):
+        parser.error(
+            f"argument --data: expected values whose loss fits in a float, got {args.data!r}"
+        )
+    if not math.isfinite(mean_loss(w, x_data, y_data)):
         parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w!r}")
-    return dict(vars(args), lr=lr, epochs=epochs, w=w)
+    return dict(vars(args), lr=lr, epochs=epochs, w=w, data=data)
 
 
-def printers(lr, epochs, batch, quiet, explain):
+def printers(lr, epochs, batch, quiet, explain, x_data, y_data):
     """The training function, and what it calls to print each step and each epoch."""
     if batch:
         run, on_step, on_epoch = train_batch, None, print_batch_progress
         if explain:
 
             def on_step(w, grad):
-                print(explain_batch_step(w, grad, lr))
+                print(explain_batch_step(w, grad, lr, x_data, y_data))
 
     else:
         run, on_step, on_epoch = train, print_grad, print_progress
@@ -390,12 +617,26 @@ def printers(lr, epochs, batch, quiet, explain):
             if epoch == last:
                 show_epoch(epoch, w, l, grad)
 
-    return run, on_step, on_epoch
+    def training(w, lr, epochs, on_step, on_epoch):  # run on the data asked for
+        return run(w, lr, epochs, on_step, on_epoch, x_data, y_data)
+
+    return training, on_step, on_epoch
 
 
-def descend(w=1.0, lr=0.01, epochs=10, batch=False, quiet=False, explain=False, plot=False):
+def descend(
+    w=1.0,
+    lr=0.01,
+    epochs=10,
+    batch=False,
+    quiet=False,
+    explain=False,
+    plot=False,
+    rates=False,
+    data=(x_data, y_data),
+):
     """One run as the command line asks for it; returns the exit status."""
-    run, on_step, on_epoch = printers(lr, epochs, batch, quiet, explain)
+    xs, ys = data
+    training, on_step, on_epoch = printers(lr, epochs, batch, quiet, explain, xs, ys)
     marks = []  # (epoch, w) for --plot
     if plot:
         shown_epoch = on_epoch
@@ -406,20 +647,31 @@ def descend(w=1.0, lr=0.01, epochs=10, batch=False, quiet=False, explain=False, 
             marks.append((epoch, w))
             shown_epoch(epoch, w, l, grad)
 
-    if abs(epoch_factor(lr, batch)) >= 1 and epochs > 0 and w != best_w():
-        print(f"{PROG}: warning: {growth_note(lr, batch)}", file=sys.stderr)
+    if epochs > 0 and not converges(lr, batch, xs):
+        factor, shift = exact_map(lr, batch, xs, ys)
+        if factor * w + shift != w:  # a start that an epoch leaves where it is stays there
+            warn(f"warning: {growth_note(lr, batch, xs, ys)}")
+    off_line = mean_loss(best_w(xs, ys), xs, ys) > 0
     if explain:
         print(EXPLAIN_BATCH if batch else EXPLAIN_STEP)
-    try:
-        lecture(w, lr, epochs, run, on_step, on_epoch)
-    except OverflowError as exc:
+        if off_line:
+            print(settling_text(lr, batch, xs, ys))
+
+    def show_pictures():
         if plot:
-            print(picture(w, marks))
+            settle = settling_point(lr, batch, xs, ys) if off_line and not batch else None
+            print(picture(w, marks, settle, xs, ys))
+        if rates:
+            print(rate_map(lr, batch, xs))
+
+    try:
+        lecture(w, lr, epochs, training, on_step, on_epoch)
+    except OverflowError as exc:
+        show_pictures()
         sys.stdout.flush()  # the lines so far come first, then why it stopped
-        print(f"{PROG}: diverged: {exc}; {growth_note(lr, batch)}", file=sys.stderr)
+        warn(f"diverged: {exc}; {growth_note(lr, batch, xs, ys)}")
         return 1
-    if plot:
-        print(picture(w, marks))
+    show_pictures()
     return 0
 
 
@@ -431,15 +683,65 @@ def main(argv=None):
     return descend(**check(parser, parser.parse_args(argv)))
 
 
-if __name__ == "__main__":
-    try:
-        status = main()
-        sys.stdout.flush()  # a closed pipe shows up here, not as noise at exit
-    except KeyboardInterrupt:  # Ctrl-C: stop without a traceback, as a shell expects
-        status = 130
-    except BrokenPipeError:  # the reader went away, as with `| head`: stop quietly
-        import os
+# ---------------------------------------------------------------------------
+# Running as a command: faults end the run with one line, never a traceback
+# ---------------------------------------------------------------------------
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        status = 141
-    sys.exit(status)
+
+def warn(text):
+    """One line on stderr. If stderr is closed or failing, the run goes on without it."""
+    if sys.stderr is None:  # started with stderr closed: never fall back on stdout
+        return
+    try:
+        print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+    except OSError:
+        quieten(sys.stderr)
+
+
+def quieten(stream):
+    """Point a failed stream at the null device, so nothing fails again at exit."""
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+def interrupted():
+    """End as an uncaught Ctrl-C does: the lines so far reach the reader, then SIGINT."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        quieten(sys.stdout)
+    if sys.platform == "win32":  # no signal to re-send: the status Ctrl-C conventionally gives
+        return 130
+    import os
+    import signal  # here: only a run that is interrupted pays for loading it
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGINT)
+    return 130  # not reached: the signal ends the process
+
+
+def command():
+    """main() as a command: its exit status, with faults turned into one line on stderr."""
+    if sys.stdout is None:  # started with stdout closed
+        warn("error: cannot write output: stdout is closed")
+        return 3
+    try:
+        try:
+            status = main()
+        except SystemExit as stop:  # --help, and bad input
+            status = stop.code
+        sys.stdout.flush()  # a failed write shows up here, not as noise at exit
+    except KeyboardInterrupt:
+        return interrupted()
+    except OSError as error:  # stderr's failures are dealt with in warn(): this is stdout
+        quieten(sys.stdout)
+        if isinstance(error, BrokenPipeError):  # the reader went away, as with `| head`
+            return 141
+        warn(f"error: cannot write output: {error.strerror}")
+        return 3
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(command())

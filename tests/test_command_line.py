@@ -7,7 +7,6 @@ by 1 - 2 * lr * mean(x**2) = 1 - 2 * lr * 14 / 3.
 """
 
 import math
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -168,11 +167,6 @@ def test_batch_gradient_is_the_mean_of_the_sample_gradients_by_finite_difference
 # --- divergence -----------------------------------------------------------
 
 
-def test_the_limits_match_the_hand_solved_ones():
-    assert gd.lr_limit() == pytest.approx(PER_SAMPLE_LIMIT, rel=1e-9)
-    assert gd.lr_limit(batch=True) == pytest.approx(FULL_BATCH_LIMIT, rel=1e-9)
-
-
 @pytest.mark.parametrize("batch, limit", [(False, PER_SAMPLE_LIMIT), (True, FULL_BATCH_LIMIT)])
 def test_just_under_the_limit_converges_without_a_warning(batch, limit):
     result = run(
@@ -287,25 +281,3 @@ def test_a_closed_pipe_ends_quietly():
     assert head[0] == b"Prediction (before training) 4 4.0" + b"\n"
     assert stderr == b""
     assert process.returncode != 0
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child is POSIX only")
-def test_ctrl_c_ends_with_130_and_no_traceback():
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-u",
-            "gradient_descent.py",
-            "--epochs",
-            "1000000000",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert process.stdout.readline().startswith(b"Prediction (before training)")
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130
-    assert stderr == b""

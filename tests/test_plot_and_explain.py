@@ -95,7 +95,7 @@ def test_a_diverging_run_climbs_away_and_says_what_is_off_the_picture():
     assert where(grid, "1")[0][0] < where(grid, "0")[0][0] < where(grid, "S")[0][0]
     assert all(str(epoch) not in "".join(grid) for epoch in range(2, 10))
     assert picture[-2] == "8 of the marked epochs are off the picture,"
-    assert picture[-1].startswith("further than 10 from 2.0; after epoch 9, w = ")
+    assert picture[-1].startswith("further than 10 from 2; after epoch 9, w = ")
     assert result.returncode == 0
 
 
@@ -107,7 +107,7 @@ def test_a_run_that_blows_up_still_draws_then_stops_with_exit_1():
     picture = picture_of(result.stdout)
     assert len(picture) <= 20
     # lr 1 multiplies w - 2 by -119 each epoch: every epoch is past 10; 74 epochs finish
-    assert picture[-1].startswith("further than 10 from 2.0; after epoch 73, w = ")
+    assert picture[-1].startswith("further than 10 from 2; after epoch 73, w = ")
 
 
 @pytest.mark.parametrize(

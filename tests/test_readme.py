@@ -12,7 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```text\n\$ python3 gradient_descent\.py([^\n]*)\n(.*?)```", README, re.DOTALL)
+BLOCKS = re.findall(
+    r"```text\n\$ python3 gradient_descent\.py([^\n]*)\n(.*?)```", README, re.DOTALL
+)
 SESSIONS = re.findall(r"```python\n(>>> .*?)```", README, re.DOTALL)
 
 

@@ -1,0 +1,319 @@
+"""Which learning rates converge: the intervals, the exact decision, the warnings, --rates.
+
+Worked by hand for the lecture's data, x = 1, 2, 3. Per sample, an epoch multiplies
+the distance from w to 2 by F(a) = (1 - 2a)(1 - 8a)(1 - 18a) = 1 - 28a + 196a^2 - 288a^3.
+F = 1 where 72a^2 - 49a + 7 = 0: a = (49 - sqrt(385)) / 144 = 0.20402 and
+(49 + sqrt(385)) / 144 = 0.47654. F = -1 where 144a^3 - 98a^2 + 14a - 1 = 0, whose one
+real root is r = 0.51901... So |F| < 1 on (0, 0.20402) and (0.47654, r). Full batch:
+F = 1 - 2a * 14/3, and |F| < 1 on (0, 3/14).
+"""
+
+import math
+from fractions import Fraction
+
+import pytest
+from command import run
+
+import gradient_descent as gd
+
+LOW = (49 - math.sqrt(385)) / 144
+HIGH = (49 + math.sqrt(385)) / 144
+
+
+def cubic(a):
+    return 144 * a**3 - 98 * a**2 + 14 * a - 1
+
+
+def cubic_root():
+    lo, hi = 0.5, 0.6  # cubic(0.5) = -0.5 < 0 < cubic(0.6) = 2.64
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cubic(mid) < 0 else (lo, mid)
+    return lo
+
+
+R = cubic_root()
+
+
+def exact_factor(lr, xs=(1, 2, 3)):
+    """The per-sample epoch factor for a float lr, in exact rational arithmetic."""
+    factor = Fraction(1)
+    for x in xs:
+        factor *= 1 - 2 * Fraction(lr) * x * x
+    return factor
+
+
+def both_intervals_text():
+    return "per-sample steps converge on this data for --lr below 0.204 or between 0.477 and 0.519"
+
+
+# --- the intervals --------------------------------------------------------
+
+
+def test_the_cubic_root_is_where_the_factor_is_minus_1():
+    assert R == pytest.approx(0.51901446, abs=1e-8)
+    assert (1 - 2 * R) * (1 - 8 * R) * (1 - 18 * R) == pytest.approx(-1, abs=1e-12)
+
+
+def test_per_sample_rates_are_the_two_hand_solved_intervals():
+    (a, b), (c, d) = gd.convergent_rates()
+    assert a == 0
+    assert b == pytest.approx(LOW, abs=1e-12)
+    assert c == pytest.approx(HIGH, abs=1e-12)
+    assert d == pytest.approx(R, abs=1e-12)
+
+
+def test_full_batch_rates_are_below_3_14():
+    [(a, b)] = gd.convergent_rates(batch=True)
+    assert (a, b) == (0, pytest.approx(3 / 14, abs=1e-12))
+
+
+def test_the_rates_depend_on_the_data_given():
+    # x = 1, 2: F = (1 - 2a)(1 - 8a) = 1 at a = 10/16; it never reaches -1 (16a^2 - 10a + 2
+    # has no real root). Full batch: 1 - 2a * 5/2 = -1 at a = 0.4.
+    [(a, b)] = gd.convergent_rates(x_data=[1.0, 2.0])
+    assert (a, b) == (0, pytest.approx(0.625, abs=1e-12))
+    [(a, b)] = gd.convergent_rates(batch=True, x_data=[1.0, 2.0])
+    assert (a, b) == (0, pytest.approx(0.4, abs=1e-12))
+
+
+def test_one_sample_twice_converges_below_1_and_nowhere_else():
+    # x = 1, 1: F = (1 - 2a)^2, which is below 1 in size exactly for 0 < a < 1
+    [(a, b)] = gd.convergent_rates(x_data=[1.0, 1.0])
+    assert (a, b) == (0, pytest.approx(1, abs=1e-12))
+
+
+# --- the exact decision ---------------------------------------------------
+
+
+@pytest.mark.parametrize("lr", [1e-20, 1e-300, 5e-324, 0.48, 0.5, 0.51, 0.01, 0.2])
+def test_rates_that_converge_are_decided_so(lr):
+    assert abs(exact_factor(lr)) < 1
+    assert gd.converges(lr)
+
+
+@pytest.mark.parametrize("lr", [0.21, 0.3, 0.45, 0.52, 1.0, 1e300])
+def test_rates_that_do_not_converge_are_decided_so(lr):
+    assert abs(exact_factor(lr)) >= 1
+    assert not gd.converges(lr)
+
+
+@pytest.mark.parametrize("boundary", [LOW, HIGH, R])
+def test_the_floats_on_each_side_of_each_boundary_get_the_exact_answer(boundary):
+    floats = [boundary]
+    for _ in range(4):
+        floats = [math.nextafter(floats[0], 0)] + floats + [math.nextafter(floats[-1], 1)]
+    answers = [abs(exact_factor(lr)) < 1 for lr in floats]
+    assert True in answers and False in answers  # the boundary lies among them
+    assert [gd.converges(lr) for lr in floats] == answers
+
+
+def test_the_full_batch_boundary_floats_get_the_exact_answer():
+    floats = [3 / 14]
+    for _ in range(3):
+        floats = [math.nextafter(floats[0], 0)] + floats + [math.nextafter(floats[-1], 1)]
+    answers = [abs(1 - 2 * Fraction(lr) * Fraction(14, 3)) < 1 for lr in floats]
+    assert True in answers and False in answers
+    assert [gd.converges(lr, batch=True) for lr in floats] == answers
+
+
+def test_the_default_run_decides_without_loading_fractions():
+    result = run("--lr", "0.01", text=True)  # parsed, so argparse loads; fractions must not
+    assert result.returncode == 0
+    import subprocess
+    import sys
+
+    from command import ROOT
+
+    loaded = subprocess.run(
+        [sys.executable, "-X", "importtime", "gradient_descent.py", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert "fractions" not in loaded and "decimal" not in loaded
+
+
+# --- the warnings ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lr, factor",
+    [("0.3", "2.46"), ("0.52", "-1.06"), ("1", "-119")],
+)
+def test_too_large_rates_warn_with_both_intervals(lr, factor):
+    # 0.3: 0.4 * -1.4 * -4.4 = 2.464; 0.52: -0.04 * -3.16 * -8.36 = -1.0567; 1: -1 * -7 * -17
+    result = run("--lr", lr, "--epochs", 3, "--quiet")
+    assert result.stderr == (
+        f"gradient_descent.py: warning: at --lr {float(lr)} each epoch multiplies the distance "
+        f"from w to 2 by {factor}, so it grows; {both_intervals_text()}\n"
+    )
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize("lr", ["1e-20", "5e-324", "0.48", "0.5", "0.51"])
+def test_rates_that_converge_do_not_warn(lr):
+    result = run("--lr", lr, "--quiet")
+    assert (result.stderr, result.returncode) == ("", 0)
+
+
+def test_at_0_5_the_first_step_lands_on_2():
+    # the x = 1 step multiplies the distance by 1 - 2 * 0.5 * 1 = 0: w = 1 - 0.5 * -2 = 2
+    lines = run("--lr", "0.5", "--epochs", 2).stdout.splitlines()
+    assert lines[1:5] == [
+        "\tgrad:  1.0 2.0 -2.0",
+        "\tgrad:  2.0 4.0 0.0",
+        "\tgrad:  3.0 6.0 0.0",
+    ] + ["progress: 0 w= 2.0 loss= 0.0"]
+
+
+@pytest.mark.parametrize("lr", ["0.2041", "0.4765", "0.20401793840035717"])
+def test_a_factor_near_1_shows_the_digits_that_put_it_above_1(lr):
+    exact = exact_factor(float(lr))
+    assert exact > 1
+    stderr = run("--lr", lr, "--epochs", 1).stderr
+    shown = stderr.split(" by ")[1].split(",")[0]
+    digits = len(shown.replace(".", "").lstrip("0"))
+    assert Fraction(shown) > 1  # the side of 1 it is on
+    assert abs(Fraction(shown) - exact) <= Fraction(1, 2 * 10 ** (digits - 1))  # correctly rounded
+    assert digits > 3  # 3 digits alone would show 1
+
+
+def test_the_full_batch_warning_names_its_one_interval():
+    # 1 - 2 * 0.3 * 14/3 = -1.8
+    result = run("--batch", "--lr", "0.3", "--epochs", 1)
+    assert result.stderr == (
+        "gradient_descent.py: warning: at --lr 0.3 each epoch multiplies the distance from w to 2 "
+        "by -1.8, so it grows; full-batch steps converge on this data for --lr below 0.214\n"
+    )
+
+
+def test_a_factor_of_exactly_minus_1_keeps_the_distance():
+    # one sample x = 1, full batch at lr 1: F = 1 - 2 = -1, so w flips between 1 and 3
+    result = run("--data", "1,2", "--batch", "--lr", 1, "--epochs", 3, "--quiet")
+    assert result.stderr == (
+        "gradient_descent.py: warning: at --lr 1.0 each epoch multiplies the distance from w to 2 "
+        "by -1, so it stays the same; full-batch steps converge on this data for --lr below 1\n"
+    )
+    assert result.stdout.splitlines()[1] == "progress: 2 grad= -2.0 w= 3.0 loss= 1.0"
+
+
+def test_an_epoch_that_only_shifts_w_says_so():
+    # x = 1, 1 at lr 1: each step is w -> -w + 2y, so an epoch takes w to -(-w + 4) + 6 = w + 2
+    result = run("--data", "1,2 1,3", "--lr", 1, "--epochs", 3, "--quiet")
+    assert result.stderr == (
+        "gradient_descent.py: warning: at --lr 1.0 each epoch adds 2 to w, so w never settles; "
+        "per-sample steps converge on this data for --lr below 1\n"
+    )
+    assert result.stdout.splitlines()[1] == "progress: 2 w= 7.0 loss= 16.0"
+
+
+def test_the_help_example_for_the_other_side_of_2_starts_above_2():
+    help_text = run("--help").stdout
+    assert "--w -5" not in help_text
+    line = next(line for line in help_text.splitlines() if "--w 3" in line)
+    assert line.split("--w 3")[1].strip() == "start above 2, on the other side of it"
+
+
+# --- the map --------------------------------------------------------------
+
+
+def expected_map(lr, factor, intervals, right, title):
+    """The map drawn from the closed form: F at 59 values of lr from 0 to `right`,
+    in row round((2 - F) * 3) of 13, clipped to the edges as ^ and v."""
+    grid = [["-" if row in (3, 9) else " "] * 59 for row in range(13)]
+    band = ""
+    for j in range(59):
+        a = right * j / 58
+        f = factor(a)
+        grid[min(max(round((2 - f) * 3), 0), 12)][j] = "^" if f > 2 else "v" if f < -2 else "."
+        band += "=" if any(lo < a < hi for lo, hi in intervals) else " "
+    labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}
+    return [title] + [
+        f"{labels.get(r, ''):>9} |{''.join(grid[r])}".rstrip() for r in range(13)
+    ], band
+
+
+def test_the_per_sample_map_follows_the_closed_form():
+    right = 1.1 * R
+    rows, band = expected_map(
+        0.01,
+        lambda a: (1 - 2 * a) * (1 - 8 * a) * (1 - 18 * a),
+        [(0, LOW), (HIGH, R)],
+        right,
+        "epoch factor F over --lr, per-sample steps: w converges where -1 < F < 1",
+    )
+    result = run("--rates", "--quiet")
+    lines = result.stdout.splitlines()[3:]
+    assert lines[:14] == rows
+    assert lines[14] == " " * 10 + "+" + "-" * 59
+    assert lines[15].split() == ["lr", "0", "0.285", "0.571"]  # 1.1 * 0.519 = 0.5709
+    assert lines[16] == "converges  " + band.rstrip()
+    # lr 0.01 sits in column round(0.01 / 0.5709 * 58) = 1
+    assert lines[17] == " " * 12 + "^ --lr 0.01"
+    # the bounds rounded inwards to 6 digits: 0.2040179 down, 0.4765376 up, 0.5190145 down
+    assert lines[18] == "|F| < 1 for --lr below 0.204017 or between 0.476538 and 0.519014"
+    assert len(lines) == 19
+    assert (result.stderr, result.returncode) == ("", 0)
+
+
+def test_the_per_sample_map_snapshot_checked_by_hand():
+    # Read by hand: F = 1 at lr 0 (row 3, column 0); F crosses 0 at 1/18, 1/8 and 1/2
+    # (columns 5.6, 12.7 and 50.8); the == band stops at 0.204 (column 20.7), and comes
+    # back from 0.4765 to 0.519 (columns 48.4 to 52.7).
+    from command import ROOT
+
+    snapshot = (ROOT / "tests" / "rates-default.txt").read_text()
+    assert "\n".join(run("--rates", "--quiet").stdout.splitlines()[3:]) + "\n" == snapshot
+
+
+def test_the_full_batch_map_follows_the_closed_form():
+    right = 1.1 * 3 / 14
+    rows, band = expected_map(
+        0.2,
+        lambda a: 1 - 2 * a * 14 / 3,
+        [(0, 3 / 14)],
+        right,
+        "epoch factor F over --lr, full-batch steps: w converges where -1 < F < 1",
+    )
+    lines = run("--rates", "--batch", "--lr", 0.2, "--quiet").stdout.splitlines()[3:]
+    assert lines[:14] == rows
+    assert lines[16] == "converges  " + band.rstrip()
+    # lr 0.2 in column round(0.2 / 0.23571 * 58) = 49; "^ --lr 0.2" fits before column 59
+    assert lines[17] == " " * 11 + " " * 49 + "^ --lr 0.2"
+    assert lines[18] == "|F| < 1 for --lr below 0.214285"
+
+
+def test_a_rate_off_the_map_is_named_at_its_right_edge():
+    result = run("--rates", "--lr", 1, "--epochs", 1, "--quiet")
+    marker = result.stdout.splitlines()[3 + 17]
+    assert marker == " " * 11 + "--lr 1.0 is off to the right >".rjust(59)
+
+
+def test_a_rate_near_the_right_edge_is_labelled_on_its_left():
+    # lr 0.55 in column round(0.55 / 0.5709 * 58) = 56; "^ --lr 0.55" would pass column 58
+    marker = run("--rates", "--lr", 0.55, "--epochs", 0, "--quiet").stdout.splitlines()[2 + 17]
+    assert marker == " " * 11 + "--lr 0.55 ^".rjust(57)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--batch"],
+        ["--lr", 1, "--epochs", 1000],
+        ["--plot"],
+        ["--explain", "--epochs", 1],
+        ["--data", "1,2 2,4.5"],
+        ["--data", "0.5,1 1,2 2,4 4,8 8,16"],
+    ],
+)
+def test_every_map_fits_72_columns_by_20_rows_in_plain_ascii(args):
+    result = run("--rates", *args)
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("epoch factor F"))
+    picture = lines[start:]
+    assert len(picture) <= 20
+    assert all(len(line) <= 72 and line.isascii() for line in picture)
+    assert any(line.startswith("|F| < 1 for --lr ") for line in picture[-2:])
