@@ -709,16 +709,25 @@ def interrupted():
     """End as an uncaught Ctrl-C does: the lines so far reach the reader, then SIGINT."""
     try:
         sys.stdout.flush()
-    except OSError:
-        quieten(sys.stdout)
-    if sys.platform == "win32":  # no signal to re-send: the status Ctrl-C conventionally gives
+    except (OSError, RuntimeError):  # nothing more can reach the reader
+        pass
+    if sys.platform == "win32":  # no signal to re-send: the status shells give for Ctrl-C
         return 130
-    import os
     import signal  # here: only a run that is interrupted pays for loading it
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
-    return 130  # not reached: the signal ends the process
+    signal.raise_signal(signal.SIGINT)
+    return 130  # only if the signal is blocked, so that it did not end the process
+
+
+def unraisable(report):
+    """Python drops an exception it cannot raise, as in a callback of its import machinery,
+    with only an "Exception ignored" message; a Ctrl-C must not be dropped."""
+    if issubclass(report.exc_type, KeyboardInterrupt):
+        import os
+
+        os._exit(interrupted())  # reached only where no signal ended the process
+    sys.__unraisablehook__(report)
 
 
 def command():
@@ -726,6 +735,7 @@ def command():
     if sys.stdout is None:  # started with stdout closed
         warn("error: cannot write output: stdout is closed")
         return 3
+    sys.unraisablehook = unraisable
     try:
         try:
             status = main()

@@ -30,18 +30,22 @@ def test_the_transcript_copy_has_the_lecture_shape():
     assert lines[-2] == "progress: 9 w= 1.95 loss= 0.02"
 
 
-def test_the_default_run_loads_no_command_line_machinery():
-    # With no options there is nothing to parse: argparse (and the re, gettext and
-    # locale modules it brings) would cost more start-up time than the lecture itself.
+def imported(*args):
+    """The modules Python loads for `python -I -S -X importtime ARGS`."""
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "gradient_descent.py"],
+        [sys.executable, "-I", "-S", "-X", "importtime", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
-    loaded = [line.split("|")[-1].strip() for line in result.stderr.splitlines()]
-    assert "argparse" not in loaded
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines()[1:]}
+
+
+def test_the_default_run_loads_nothing_beyond_math():
+    # argparse (with re, gettext and locale), fractions, decimal and signal each cost more
+    # start-up time than the lecture's arithmetic; the default run needs none of them.
+    assert imported("gradient_descent.py") - imported("-c", "import os") == {"math"}
 
 
 def test_importing_the_module_prints_nothing_and_trains_nothing():
