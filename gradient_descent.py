@@ -132,6 +132,11 @@ def best_w(x_data=x_data, y_data=y_data):
     return sum(x * y for x, y in zip(x_data, y_data)) / sum(x * x for x in x_data)
 
 
+# Whether the data is off every line y = x * w: then no w makes every loss zero
+def off_line(x_data=x_data, y_data=y_data):
+    return mean_loss(best_w(x_data, y_data), x_data, y_data) > 0
+
+
 def epoch_map(lr, batch=False, x_data=x_data, y_data=y_data):
     """(F, C) such that one epoch takes w to F * w + C.
 
@@ -223,14 +228,12 @@ def convergent_rates(batch=False, x_data=x_data):
 def decimal_text(value, digits, rounding="ROUND_HALF_EVEN"):
     """value (a float or Fraction) to `digits` significant digits, as plain text."""
     from decimal import Decimal, localcontext
+    from fractions import Fraction
 
+    exact = Fraction(value)
     with localcontext() as context:
         context.prec, context.rounding = digits, rounding
-        if hasattr(value, "denominator") and not isinstance(value, int):
-            number = Decimal(value.numerator) / Decimal(value.denominator)
-        else:
-            number = +Decimal(value)
-    number = number.normalize()
+        number = (Decimal(exact.numerator) / Decimal(exact.denominator)).normalize()
     return f"{number:f}" if -7 < number.adjusted() < 16 else f"{number:g}"
 
 
@@ -238,12 +241,12 @@ def factor_text(factor):
     """An exact factor with 3 significant digits, or as many more as show its side of 1."""
     from fractions import Fraction
 
-    for digits in range(3, 800):
-        text = decimal_text(factor, digits)
-        shown = abs(Fraction(text))
+    digits = 3
+    while True:  # ends: the factor's denominator is a power of 2, so its decimals end
+        shown = abs(Fraction(decimal_text(factor, digits)))
         if (shown > 1, shown == 1) == (abs(factor) > 1, abs(factor) == 1):
-            return text
-    return str(factor)
+            return decimal_text(factor, digits)
+        digits += 1
 
 
 def rates_text(intervals, digits=3):
@@ -270,7 +273,7 @@ def growth_note(lr, batch, x_data=x_data, y_data=y_data):
     if factor == 1:
         return f"at --lr {lr} each epoch adds {float(shift):.3g} to w, so w never settles; {rates}"
     point = float(shift / (1 - factor))
-    if mean_loss(best_w(x_data, y_data), x_data, y_data) > 0:  # the data is not on a line
+    if off_line(x_data, y_data):
         where = "the least-squares w" if batch else "the w an epoch leaves where it is"
         point = f"{point:.6g} ({where})"
     else:
@@ -354,10 +357,10 @@ def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
     (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *.
     For data off a line, o marks the least-squares w and x the `settle` point."""
     centre = best_w(x_data, y_data)
-    off_line = mean_loss(centre, x_data, y_data) > 0
+    apart = off_line(x_data, y_data)
     reach = ZOOM * max(abs(start - centre), 1e-9)
     shown = [(epoch, w) for epoch, w in marks if abs(w - centre) <= reach]
-    near = [w for w in [settle] if off_line and w is not None and abs(w - centre) <= reach]
+    near = [w for w in [settle] if apart and w is not None and abs(w - centre) <= reach]
     half = max([abs(start - centre)] + [abs(w - centre) for _, w in shown + [(0, w) for w in near]])
     half = half or 1.0
     left, right = centre - half, centre + half
@@ -375,7 +378,7 @@ def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
     points = [(left + (right - left) * j / (WIDTH - 1), ".") for j in range(WIDTH)]
     points += [(w, "*") for epoch, w in shown if epoch >= 10]
     points += [(w, str(epoch)) for epoch, w in reversed(shown) if epoch < 10]
-    points += [(centre, "o")] * off_line + [(w, "x") for w in near]
+    points += [(centre, "o")] * apart + [(w, "x") for w in near]
     for w, char in points + [(start, "S")]:  # where marks meet, the last drawn shows
         row, column = cell(w)
         grid[row][column] = char
@@ -385,7 +388,7 @@ def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
         label = f"{top:.3g}" if row == 0 else f"{bottom:.3g}" if row == HEIGHT - 1 else ""
         lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
     lines += [" " * 10 + "+" + "-" * WIDTH, " " * 11 + axis_labels(left, centre, right) + " w"]
-    if off_line:
+    if apart:
         lines.append(f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest")
         if settle is not None:
             lines.append(f"x = where these per-sample steps settle, w = {settle:.6g}")
@@ -651,15 +654,15 @@ def descend(
         factor, shift = exact_map(lr, batch, xs, ys)
         if factor * w + shift != w:  # a start that an epoch leaves where it is stays there
             warn(f"warning: {growth_note(lr, batch, xs, ys)}")
-    off_line = mean_loss(best_w(xs, ys), xs, ys) > 0
+    apart = off_line(xs, ys)
     if explain:
         print(EXPLAIN_BATCH if batch else EXPLAIN_STEP)
-        if off_line:
+        if apart:
             print(settling_text(lr, batch, xs, ys))
 
     def show_pictures():
         if plot:
-            settle = settling_point(lr, batch, xs, ys) if off_line and not batch else None
+            settle = settling_point(lr, batch, xs, ys) if apart and not batch else None
             print(picture(w, marks, settle, xs, ys))
         if rates:
             print(rate_map(lr, batch, xs))
