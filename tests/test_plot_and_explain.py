@@ -225,3 +225,77 @@ def test_explain_and_plot_work_with_the_other_options(args):
     result = run(*args, "--lr", 0.05, "--w", -2, "--epochs", 3)
     assert (result.stderr, result.returncode) == ("", 0)
     assert TITLE in result.stdout
+
+
+# --- the axis, the zoom and the later epochs, worked by hand -------------------
+
+
+def test_the_axis_labels_ends_that_are_not_round_numbers():
+    # lr 0.3: epochs 0 and 1 are at distances 2.464 and 2.464**2 = 6.071296 from 2, so the
+    # picture spans 2 -+ 6.071296: -4.071296 to 8.071296, labelled with 3 digits
+    picture = picture_of(run("--lr", 0.3, "--plot").stdout)
+    assert picture[16] == " " * 11 + "-4.07".ljust(29) + "2".ljust(26) + "8.07 w"
+
+
+def test_a_narrow_range_gets_the_digits_that_tell_its_ends_apart():
+    # from w = 2.00123 the picture spans 2 -+ 0.00123: 1.99877 to 2.00123; 3 digits give
+    # 2, 2 and 2, so 4 digits: 1.999, 2, 2.001
+    picture = picture_of(run("--w", 2.00123, "--plot").stdout)
+    assert picture[16] == " " * 11 + "1.999".ljust(29) + "2".ljust(25) + "2.001 w"
+
+
+def test_a_start_at_the_minimum_draws_s_at_the_bottom():
+    # w = 2 never moves (every gradient is 0); the picture spans 1 to 3 and S, drawn last,
+    # covers the digits in the bottom cell
+    grid = grid_of(picture_of(run("--w", 2, "--plot").stdout))
+    assert where(grid, "S") == [(13, 29)]
+    assert not any(char.isdigit() for char in "".join(grid))
+    assert grid[0][0] == "." and grid[0][58] == "."
+
+
+def test_an_epoch_just_inside_the_zoom_above_2_is_drawn():
+    # from w = 3 at lr 0.3, w - 2 = 2.464**(k + 1): epoch 1 at 8.07 is within 10 of 2
+    # (and 10.07 from -2); epoch 2 at 16.96 is not
+    picture = picture_of(run("--w", 3, "--lr", 0.3, "--plot").stdout)
+    grid = grid_of(picture)
+    half = 2.464**2
+    assert where(grid, "1") == [cell(2 + half, half=half)]
+    assert "2" not in "".join(grid)
+
+
+def test_the_zoom_is_10_times_the_starting_distance():
+    # from w = 1.5 (distance 0.5) at lr 0.3: distances 1.232, 3.036, 7.48, 18.4, ...; only
+    # epochs 0 and 1 are within 5, so 8 of the 10 are off the picture
+    picture = picture_of(run("--w", 1.5, "--lr", 0.3, "--plot").stdout)
+    assert picture[-2] == "8 of the marked epochs are off the picture,"
+    w = 2 - 0.5 * 2.464**10
+    assert picture[-1] == f"further than 5 from 2; after epoch 9, w = {w:.3g}"
+
+
+def test_stars_mark_the_epochs_after_the_tenth_where_the_closed_form_puts_them():
+    # lr 0.001: each epoch multiplies w - 2 by 0.998 * 0.992 * 0.982; 30 epochs, all marked.
+    # Digits are drawn over stars, and S over both.
+    factor = 0.998 * 0.992 * 0.982
+    grid = grid_of(picture_of(run("--lr", 0.001, "--epochs", 30, "--plot").stdout))
+    taken = {cell(1.0)} | {cell(2 - factor ** (k + 1)) for k in range(10)}
+    stars = {cell(2 - factor ** (k + 1)) for k in range(10, 30)} - taken
+    assert set(where_all(grid, "*")) == stars
+    # epoch 9 at 2 - 0.7545 and epoch 10 at 2 - 0.7335: columns 7 and 8 of row 6
+    assert cell(2 - factor**10) == (6, 7) and grid[6][7] == "9"
+    assert cell(2 - factor**11) == (6, 8) and grid[6][8] == "*"
+
+
+def test_a_long_run_marks_the_first_10_then_every_17th_epoch_and_the_last():
+    # 1000 epochs: every ceil(1000 / 60) = 17th epoch is marked, and the last, 999
+    factor = 0.998 * 0.992 * 0.982
+    grid = grid_of(picture_of(run("--lr", 0.001, "--epochs", 1000, "--plot", "--quiet").stdout))
+    later = [k for k in range(10, 1000) if k % 17 == 0] + [999]
+    taken = {cell(1.0)} | {cell(2 - factor ** (k + 1)) for k in range(10)}
+    stars = {cell(2 - factor ** (k + 1)) for k in later} - taken
+    assert set(where_all(grid, "*")) == stars
+
+
+def where_all(grid, char):
+    return [
+        (row, column) for row, line in enumerate(grid) for column, c in enumerate(line) if c == char
+    ]
