@@ -123,7 +123,7 @@ def print_batch_progress(epoch, w, l, grad):
 
 
 # ---------------------------------------------------------------------------
-# Where w settles, and which learning rates get it there
+# Where w settles: what one epoch does to w
 # ---------------------------------------------------------------------------
 
 
@@ -167,6 +167,17 @@ def exact_map(lr, batch, x_data, y_data):
     return epoch_map(Fraction(lr), batch, list(map(Fraction, x_data)), list(map(Fraction, y_data)))
 
 
+def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
+    """The w an epoch leaves where it is, C / (1 - F); None when F is exactly 1."""
+    factor, shift = exact_map(lr, batch, x_data, y_data)
+    return None if factor == 1 else float(shift / (1 - factor))
+
+
+# ---------------------------------------------------------------------------
+# Which learning rates converge: where |F| < 1
+# ---------------------------------------------------------------------------
+
+
 def converges(lr, batch=False, x_data=x_data):
     """Whether |epoch_factor(lr)| < 1, decided exactly for the float lr given."""
     factor = epoch_factor(lr, batch, x_data)
@@ -177,15 +188,9 @@ def converges(lr, batch=False, x_data=x_data):
     return abs(exact_map(lr, batch, x_data, x_data)[0]) < 1
 
 
-def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
-    """The w an epoch leaves where it is, C / (1 - F); None when F is exactly 1."""
-    factor, shift = exact_map(lr, batch, x_data, y_data)
-    return None if factor == 1 else float(shift / (1 - factor))
-
-
 def boundary(size, inside, outside):
-    """The float nearest `inside` (size(lr) below 1) at which size(lr) reaches 1, searching
-    from `outside` (size 1 or more): the end of an open interval of convergent rates."""
+    """Where size(lr) reaches 1, between `inside` (size below 1) and `outside` (1 or more):
+    the first float past the crossing, so the end of an open interval of rates that converge."""
     for _ in range(2000):  # halve until the two are neighbouring floats
         middle = (inside + outside) / 2
         if middle in (inside, outside):
@@ -223,6 +228,11 @@ def convergent_rates(batch=False, x_data=x_data):
         far *= 2
     intervals.append((low, boundary(size, zeros[-1], far)))
     return intervals
+
+
+# ---------------------------------------------------------------------------
+# The learning rate in words: the warnings' sentence
+# ---------------------------------------------------------------------------
 
 
 def decimal_text(value, digits, rounding="ROUND_HALF_EVEN"):
@@ -444,7 +454,7 @@ def rate_map(lr, batch=False, x_data=x_data):
 
 
 # ---------------------------------------------------------------------------
-# Command line
+# Command line: the options, and checking what they are given
 # ---------------------------------------------------------------------------
 
 PROG = "gradient_descent.py"
@@ -595,6 +605,11 @@ def check(parser, args):
     if not math.isfinite(mean_loss(w, x_data, y_data)):
         parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w!r}")
     return dict(vars(args), lr=lr, epochs=epochs, w=w, data=data)
+
+
+# ---------------------------------------------------------------------------
+# One run, as the command line asks for it
+# ---------------------------------------------------------------------------
 
 
 def printers(lr, epochs, batch, quiet, explain, x_data, y_data):
