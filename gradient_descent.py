@@ -180,53 +180,50 @@ def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
 
 def converges(lr, batch=False, x_data=x_data):
     """Whether |epoch_factor(lr)| < 1, decided exactly for the float lr given."""
-    factor = epoch_factor(lr, batch, x_data)
-    # the float product is off by far less than this, so only a near tie needs exact arithmetic
-    error = 1e-12 * len(x_data) * math.prod(1 + 2 * lr * x * x for x in x_data)
-    if abs(abs(factor) - 1) > error:
-        return abs(factor) < 1
     return abs(exact_map(lr, batch, x_data, x_data)[0]) < 1
 
 
-def boundary(size, inside, outside):
-    """Where size(lr) reaches 1, between `inside` (size below 1) and `outside` (1 or more):
-    the first float past the crossing, so the end of an open interval of rates that converge."""
-    for _ in range(2000):  # halve until the two are neighbouring floats
-        middle = (inside + outside) / 2
-        if middle in (inside, outside):
-            break
-        if size(middle) < 1:
-            inside = middle
+def crossing(test, false_at, true_at):
+    """Where test(lr) turns true between two learning rates: the float on its true side.
+
+    test must be false at false_at and true at true_at, and change only once between them
+    (false_at may be the larger). Halving ends when the two are neighbouring floats."""
+    while True:
+        middle = (false_at + true_at) / 2
+        if middle in (false_at, true_at):
+            return true_at
+        if test(middle):
+            true_at = middle
         else:
-            outside = middle
-    return outside
+            false_at = middle
 
 
 def convergent_rates(batch=False, x_data=x_data):
     """The intervals (low, high) of lr > 0 on which |epoch_factor(lr)| < 1."""
 
-    def size(lr):
-        return abs(epoch_factor(lr, batch, x_data))
+    def diverges(lr):
+        return abs(epoch_factor(lr, batch, x_data)) >= 1
 
-    # F(lr) is a product of factors 1 - lr * c, one per step, zero at lr = 1 / c. Between two
-    # zeros |F| rises to one peak and falls (log |F| is concave there); past the last it grows.
+    # F(lr) is the product of 1 - c * lr, one factor per step, and is 0 at each lr = 1 / c.
+    # Between two zeros |F| rises to one peak and falls: d log|F| / d lr = -sum c / (1 - c * lr)
+    # falls from +inf to -inf. Past the last zero |F| grows, and it is 1 or more by
+    # lr = 2 / min(c), where every factor is -1 or less.
     scales = (
         [2 * sum(x * x for x in x_data) / len(x_data)] if batch else [2 * x * x for x in x_data]
     )
-    zeros = sorted({1 / c for c in scales if c > 0})
+    scales = [c for c in scales if c > 0]  # a sample with x = 0 never moves w
+
+    def falling(lr):
+        return sum(c / (1 - c * lr) for c in scales) > 0
+
+    zeros = sorted({1 / c for c in scales})
     intervals, low = [], 0.0
     for left, right in zip(zeros, zeros[1:]):
-        a, b = left, right
-        for _ in range(200):  # ternary search for the peak
-            m1, m2 = a + (b - a) / 3, b - (b - a) / 3
-            a, b = (m1, b) if size(m1) < size(m2) else (a, m2)
-        if size(a) >= 1:
-            intervals.append((low, boundary(size, left, a)))
-            low = boundary(size, right, a)
-    far = 2 * zeros[-1]
-    while size(far) < 1:
-        far *= 2
-    intervals.append((low, boundary(size, zeros[-1], far)))
+        peak = crossing(falling, left, right)
+        if diverges(peak):
+            intervals.append((low, crossing(diverges, left, peak)))
+            low = crossing(diverges, right, peak)
+    intervals.append((low, crossing(diverges, zeros[-1], 2 * zeros[-1])))
     return intervals
 
 
@@ -263,15 +260,17 @@ def rates_text(intervals, digits=3):
     """The intervals as words, their ends rounded inwards, so every rate named converges."""
     parts = []
     for low, high in intervals:
-        for more in range(digits, 18):  # a narrow interval needs more digits
-            top = decimal_text(high, more, "ROUND_FLOOR")
-            if low == 0:
-                parts.append(f"below {top}")
+        if low == 0:
+            parts.append(f"below {decimal_text(high, digits, 'ROUND_FLOOR')}")
+            continue
+        more = digits
+        while True:  # a narrow interval needs more digits to show it
+            low_text = decimal_text(low, more, "ROUND_CEILING")
+            high_text = decimal_text(high, more, "ROUND_FLOOR")
+            if float(low_text) < float(high_text):
                 break
-            bottom = decimal_text(low, more, "ROUND_CEILING")
-            if float(bottom) < float(top):
-                parts.append(f"between {bottom} and {top}")
-                break
+            more += 1
+        parts.append(f"between {low_text} and {high_text}")
     return " or ".join(parts)
 
 
@@ -355,8 +354,8 @@ def marked(epoch, epochs):
 def axis_labels(left, centre, right, width=WIDTH):
     """The labels under a picture: its left end, middle and right end."""
     digits = 3
-    while len({f"{v:.{digits}g}" for v in (left, centre, right)}) < 3 and digits < 17:
-        digits += 1  # a narrow range needs more digits to tell its ends apart
+    while len({f"{v:.{digits}g}" for v in (left, centre, right)}) < 3:
+        digits += 1  # a narrow range needs more digits to tell its ends apart (17 always do)
     ticks = [f"{v:.{digits}g}" for v in (left, centre, right)]
     axis = ticks[0].ljust(width // 2 - len(ticks[1]) // 2) + ticks[1]
     return axis.ljust(width - len(ticks[2])) + ticks[2]
@@ -365,14 +364,13 @@ def axis_labels(left, centre, right, width=WIDTH):
 def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
     """The mean loss over w around best_w(), as text, with S at `start` and each
     (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *.
-    For data off a line, o marks the least-squares w and x the `settle` point."""
+    For data off a line, o marks the least-squares w, and x the `settle` point if given."""
     centre = best_w(x_data, y_data)
     apart = off_line(x_data, y_data)
-    reach = ZOOM * max(abs(start - centre), 1e-9)
+    anchors = [start] + [w for w in [settle] if w is not None]  # always on the picture
+    reach = ZOOM * max(abs(w - centre) for w in anchors)
     shown = [(epoch, w) for epoch, w in marks if abs(w - centre) <= reach]
-    near = [w for w in [settle] if apart and w is not None and abs(w - centre) <= reach]
-    half = max([abs(start - centre)] + [abs(w - centre) for _, w in shown + [(0, w) for w in near]])
-    half = half or 1.0
+    half = max(abs(w - centre) for w in anchors + [w for _, w in shown]) or 1.0
     left, right = centre - half, centre + half
     top = max(mean_loss(left, x_data, y_data), mean_loss(right, x_data, y_data))
     if not math.isfinite(top):
@@ -388,7 +386,7 @@ def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
     points = [(left + (right - left) * j / (WIDTH - 1), ".") for j in range(WIDTH)]
     points += [(w, "*") for epoch, w in shown if epoch >= 10]
     points += [(w, str(epoch)) for epoch, w in reversed(shown) if epoch < 10]
-    points += [(centre, "o")] * apart + [(w, "x") for w in near]
+    points += [(centre, "o")] * apart + [(w, "x") for w in anchors[1:]]
     for w, char in points + [(start, "S")]:  # where marks meet, the last drawn shows
         row, column = cell(w)
         grid[row][column] = char
@@ -695,8 +693,9 @@ def descend(
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:  # the lecture's run, with nothing to parse
-        return descend()
+    if not argv:  # the lecture's run, with nothing to parse or check
+        lecture()
+        return 0
     parser = make_parser()
     return descend(**check(parser, parser.parse_args(argv)))
 

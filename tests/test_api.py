@@ -93,3 +93,31 @@ def test_best_w_and_off_line():
     assert gd.best_w() == 2.0
     assert not gd.off_line()
     assert gd.off_line([1.0, 2.0], [2.0, 5.0])
+
+
+def test_the_epoch_functions_default_to_per_sample_steps_on_the_lectures_data():
+    # lr 0.1: 0.8 * 0.2 * -0.8 = -0.128 per sample; full batch would be 1 - 0.2 * 14/3
+    factor, shift = gd.epoch_map(0.1)
+    assert factor == pytest.approx(-0.128, abs=1e-12)
+    assert shift == pytest.approx(2 * (1 + 0.128), abs=1e-12)  # F * 2 + C = 2
+    assert gd.epoch_factor(0.1) == pytest.approx(-0.128, abs=1e-12)
+    assert gd.converges(0.1) and not gd.converges(0.3)
+    assert gd.convergent_rates()[0][1] == pytest.approx(0.204, abs=1e-3)
+
+
+def test_settling_point_defaults_to_per_sample_steps():
+    # x = 1, 2, 3 and y = 2, 4, 6.5 at lr 0.1: C = 2.556, F = -0.128 (worked in test_data.py)
+    xs, ys = [1.0, 2.0, 3.0], [2.0, 4.0, 6.5]
+    assert gd.settling_point(0.1, x_data=xs, y_data=ys) == pytest.approx(2.556 / 1.128, rel=1e-12)
+    assert gd.settling_point(0.1) == 2.0
+
+
+def test_an_epoch_that_only_shifts_w_has_no_settling_point():
+    # x = 1, 1 at lr 1: each step is w -> -w + 2y, so an epoch takes w to w + 2: F = 1
+    assert gd.settling_point(1.0, False, [1.0, 1.0], [2.0, 3.0]) is None
+
+
+def test_a_boundary_that_is_a_float_ends_its_interval_exactly():
+    # x = 1, 2: F = (1 - 2a)(1 - 8a) is exactly 1 at a = 0.625; x = 1, 1: (1 - 2a)^2 at a = 1
+    assert gd.convergent_rates(x_data=[1.0, 2.0]) == [(0.0, 0.625)]
+    assert gd.convergent_rates(x_data=[1.0, 1.0]) == [(0.0, 1.0)]

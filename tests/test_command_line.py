@@ -325,24 +325,3 @@ def test_help_ends_with_examples_that_run_as_they_say():
     assert abs(ends[0.21][-1] - 2) > 1
     assert ends[0.5][-1] == 2.0
     assert progress_ws(run("--w", 3).stdout)[-1] > 2
-
-
-# --- a well-behaved command-line tool -------------------------------------
-
-
-def test_a_closed_pipe_ends_quietly_with_141():
-    # Like `python gradient_descent.py --epochs 100000 | head -3`
-    process = subprocess.Popen(
-        [sys.executable, "gradient_descent.py", "--epochs", "100000"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    head = [process.stdout.readline() for _ in range(3)]
-    process.stdout.close()
-    stderr = process.stderr.read()
-    process.wait(timeout=60)
-    process.stderr.close()
-    assert head[0] == b"Prediction (before training) 4 4.0" + b"\n"
-    assert stderr == b""
-    assert process.returncode == 141

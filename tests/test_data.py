@@ -191,3 +191,48 @@ def test_data_that_starts_with_minus_is_taken_when_attached():
     result = run("--data=-1,2 -2,4 -3,6", "--quiet")
     assert result.stdout.splitlines()[1] == f"progress: 9 w= {round(w, 2)} loss= 0.19"
     assert round(9 * (w + 2) ** 2, 2) == 0.19
+
+
+def test_explain_says_when_per_sample_steps_never_settle():
+    # x = 1, 1 at lr 1: an epoch takes w to w + 2 (see test_rates.py), so there is no point
+    lines = run("--data", "1,2 1,3", "--lr", 1, "--explain", "--epochs", 1).stdout.splitlines()
+    assert lines[1] == (
+        "least-squares w (lowest mean loss): 2.5; per-sample steps at --lr 1.0 never settle"
+    )
+
+
+def test_a_run_can_overflow_at_a_rate_that_converges_and_says_so():
+    # x = 3 first at lr 0.48 from w = 1e153: that step multiplies the distance by
+    # 1 - 18 * 0.48 = -7.64, and (3 * 7.64e153)^2 = 5.3e308 no longer fits in a float,
+    # although a whole epoch would multiply the distance by 0.04 * -2.84 * -7.64 = 0.868
+    result = run("--data", "3,6 2,4 1,2", "--lr", 0.48, "--w", 1e153, "--epochs", 1)
+    assert result.returncode == 1
+    assert result.stderr.startswith("gradient_descent.py: diverged: in epoch 0, w = ")
+    assert result.stderr.endswith(
+        "; at --lr 0.48 each epoch multiplies the distance from w to 2 by 0.868, so it shrinks; "
+        "per-sample steps converge on this data for --lr below 0.204 or between 0.477 and 0.519\n"
+    )
+
+
+def test_the_settling_point_is_always_on_the_picture():
+    # from w = 2.11, 0.00286 from the least-squares w, the steps still head for 2.26596:
+    # epoch 0 ends at -0.128 * 2.11 + 2.556 = 2.28592, the farthest point, so the picture
+    # spans 59/28 -+ 0.17878; x sits in column round((2.26596 - 1.92836) / 0.35756 * 58) = 55
+    # and row round(13 * (1 - (0.15882 / 0.17878)^2)) = 3
+    out = run("--data", DATA, "--lr", 0.1, "--w", 2.11, "--plot", "--quiet").stdout.splitlines()
+    title = next(i for i, line in enumerate(out) if line.startswith("mean loss over w"))
+    grid = [line.split("|", 1)[1] for line in out[title + 1 : title + 15]]
+    assert [(row, line.index("x")) for row, line in enumerate(grid) if "x" in line] == [(3, 55)]
+    assert grid[0].rstrip().endswith("0")  # epoch 0 at the right end, at the top
+
+
+def test_a_range_too_narrow_for_the_loss_to_change_is_drawn_flat():
+    # one float above the least-squares w, the mean loss differs from its lowest value by
+    # 14/3 * (4.4e-16)^2, far below the spacing of floats near 0.0298: all on the top row
+    out = run(
+        "--data", DATA, "--batch", "--w", "2.1071428571428577", "--plot", "--quiet", "--epochs", 3
+    ).stdout.splitlines()
+    title = next(i for i, line in enumerate(out) if line.startswith("mean loss over w"))
+    grid = [line.split("|", 1)[1] for line in out[title + 1 : title + 15]]
+    assert grid[0][0] == "." and grid[0][29] == "o" and grid[0][58] == "S"
+    assert all(line.strip() == "" for line in grid[1:])

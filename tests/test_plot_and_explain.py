@@ -247,7 +247,10 @@ def test_a_narrow_range_gets_the_digits_that_tell_its_ends_apart():
 def test_a_start_at_the_minimum_draws_s_at_the_bottom():
     # w = 2 never moves (every gradient is 0); the picture spans 1 to 3 and S, drawn last,
     # covers the digits in the bottom cell
-    grid = grid_of(picture_of(run("--w", 2, "--plot").stdout))
+    picture = picture_of(run("--w", 2, "--plot").stdout)
+    grid = grid_of(picture)
+    assert picture[16] == " " * 11 + "1".ljust(29) + "2".ljust(29) + "3 w"
+    assert len(picture) == 17  # every epoch is on the picture, under the S
     assert where(grid, "S") == [(13, 29)]
     assert not any(char.isdigit() for char in "".join(grid))
     assert grid[0][0] == "." and grid[0][58] == "."
@@ -285,14 +288,22 @@ def test_stars_mark_the_epochs_after_the_tenth_where_the_closed_form_puts_them()
     assert cell(2 - factor**11) == (6, 8) and grid[6][8] == "*"
 
 
-def test_a_long_run_marks_the_first_10_then_every_17th_epoch_and_the_last():
-    # 1000 epochs: every ceil(1000 / 60) = 17th epoch is marked, and the last, 999
+def test_a_long_run_marks_the_first_10_then_every_31st_epoch_and_the_last():
+    # 1830 epochs: about 60 marks, so every ceil(1830 / 60) = 31st epoch, and the last, 1829
     factor = 0.998 * 0.992 * 0.982
-    grid = grid_of(picture_of(run("--lr", 0.001, "--epochs", 1000, "--plot", "--quiet").stdout))
-    later = [k for k in range(10, 1000) if k % 17 == 0] + [999]
+    grid = grid_of(picture_of(run("--lr", 0.001, "--epochs", 1830, "--plot", "--quiet").stdout))
+    later = [k for k in range(10, 1830) if k % 31 == 0] + [1829]
     taken = {cell(1.0)} | {cell(2 - factor ** (k + 1)) for k in range(10)}
     stars = {cell(2 - factor ** (k + 1)) for k in later} - taken
     assert set(where_all(grid, "*")) == stars
+
+
+def test_a_picture_whose_loss_does_not_fit_says_so():
+    # from 5e153 (mean loss 14/3 * 2.5e307 = 1.2e308) a mark at 4e154 is within 10 times
+    # the start's distance, but its mean loss, 14/3 * 1.6e309, is past the largest float
+    assert gd.picture(5e153, [(0, 4e154)]) == (
+        "(no plot: the loss near w = -4e+154 does not fit in a float)"
+    )
 
 
 def where_all(grid, char):

@@ -117,24 +117,6 @@ def test_the_full_batch_boundary_floats_get_the_exact_answer():
     assert [gd.converges(lr, batch=True) for lr in floats] == answers
 
 
-def test_the_default_run_decides_without_loading_fractions():
-    result = run("--lr", "0.01", text=True)  # parsed, so argparse loads; fractions must not
-    assert result.returncode == 0
-    import subprocess
-    import sys
-
-    from command import ROOT
-
-    loaded = subprocess.run(
-        [sys.executable, "-X", "importtime", "gradient_descent.py", "--quiet"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
-    assert "fractions" not in loaded and "decimal" not in loaded
-
-
 # --- the warnings ---------------------------------------------------------
 
 
@@ -317,3 +299,91 @@ def test_every_map_fits_72_columns_by_20_rows_in_plain_ascii(args):
     assert len(picture) <= 20
     assert all(len(line) <= 72 and line.isascii() for line in picture)
     assert any(line.startswith("|F| < 1 for --lr ") for line in picture[-2:])
+
+
+# --- the intervals for any data, checked against the product written out here -----
+
+DATASETS = [
+    [1.0, 2.0, 3.0],
+    [3.0, 1.0, 2.0],  # the order of the steps does not change F
+    [1.0, 2.0],
+    [1.0, 1.2],
+    [0.0, 1.0],  # a sample with x = 0 leaves w where it is
+    [0.5],  # F = 1 - 0.5 lr: below 1 in size for lr below 4
+    [0.5, 1.0, 2.0, 4.0, 8.0],  # four gaps between five zeros
+    [1.0, 1.1, 3.0],
+]
+
+
+def size(lr, xs, batch):
+    if batch:
+        return abs(1 - 2 * lr * sum(x * x for x in xs) / len(xs))
+    product = 1.0
+    for x in xs:
+        product *= 1 - 2 * lr * x * x
+    return abs(product)
+
+
+@pytest.mark.parametrize("batch", [False, True])
+@pytest.mark.parametrize("xs", DATASETS)
+def test_the_intervals_are_exactly_where_the_factor_is_below_1_in_size(xs, batch):
+    intervals = gd.convergent_rates(batch, xs)
+    assert intervals[0][0] == 0
+    assert all(low < high for low, high in intervals)
+    assert all(a[1] < b[0] for a, b in zip(intervals, intervals[1:]))  # apart, in order
+    for low, high in intervals:
+        assert size(high, xs, batch) >= 1 > size(math.nextafter(high, 0), xs, batch)
+        if low > 0:
+            assert size(low, xs, batch) >= 1 > size(math.nextafter(low, math.inf), xs, batch)
+    # and nowhere else: a scan of 4000 rates up to twice the last end
+    end = intervals[-1][1]
+    for k in range(1, 4000):
+        lr = 2 * end * k / 4000
+        inside = any(low < lr < high for low, high in intervals)
+        assert inside == (size(lr, xs, batch) < 1), lr
+
+
+def test_one_small_x_converges_below_4():
+    # F = 1 - 2 * lr * 0.25 = -1 at lr = 4
+    assert gd.convergent_rates(x_data=[0.5]) == [(0.0, 4.0)]
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (1.5e-7, "1.5e-7"),  # below 1e-6: the exponent form
+        (1.5e-6, "0.0000015"),  # from 1e-6 on: plain decimals
+        (1.5e15, "1500000000000000"),
+        (1.5e16, "1.5e+16"),  # from 1e16 on: the exponent form again
+        (-119.0, "-119"),
+        (2.4641, "2.46"),
+    ],
+)
+def test_numbers_are_written_plainly_unless_very_small_or_large(value, text):
+    assert gd.decimal_text(value, 3) == text
+
+
+@pytest.mark.parametrize("lr", ["0.2041", "0.4765", "0.20401793840035717", "0.3"])
+def test_a_factor_is_shown_with_the_fewest_digits_that_tell_its_side_of_1(lr):
+    exact = exact_factor(float(lr))
+    shown = run("--lr", lr, "--epochs", 1).stderr.split(" by ")[1].split(",")[0]
+    # the fewest significant digits, from 3 up, at which the rounded factor is not 1
+    digits = 3
+    while round(exact, digits - 1) == 1:  # the factor lies between 1 and 10: n digits, n-1 places
+        digits += 1
+    assert Fraction(shown) == round(exact, digits - 1)
+    assert len(shown.replace(".", "").lstrip("0")) <= digits
+
+
+def test_a_narrow_interval_is_named_with_the_digits_that_keep_its_ends_apart():
+    # x = 0.5, 1, 2, 4, 8: the ends, checked against the product above, are 0.0430656,
+    # 0.1207648 to 0.1287268, 0.4997645 to 0.5002348, 1.9999972 to 2.0000028. Rounded
+    # inwards to 3 digits the third would be 0.500 to 0.500, so it gets 4: 0.4998 to 0.5002;
+    # the fourth needs 7: 1.999998 to 2.000002. At lr 0.3 the factor is
+    # 0.85 * 0.4 * -1.4 * -8.6 * -37.4 = -153.1.
+    result = run("--data", "0.5,1 1,2 2,4 4,8 8,16", "--lr", 0.3, "--epochs", 1)
+    assert result.stderr == (
+        "gradient_descent.py: warning: at --lr 0.3 each epoch multiplies the distance from w to 2 "
+        "by -153, so it grows; per-sample steps converge on this data for --lr below 0.043 or "
+        "between 0.121 and 0.128 or between 0.4998 and 0.5002 or between 1.999998 and 2.000002\n"
+    )
