@@ -426,8 +426,9 @@ def rate_map(lr, batch=False, x_data=x_data):
     grid = [["-" if row in (3, 9) else " "] * WIDTH for row in range(RATE_ROWS)]
     for j, rate in enumerate(column_lr):
         factor = epoch_factor(rate, batch, x_data)
-        row = min(max(round((2 - factor) * 3), 0), RATE_ROWS - 1)  # off the map: on its edge
-        grid[row][j] = "^" if factor > 2 else "v" if factor < -2 else "."
+        row = round((2 - factor) * 3)
+        mark = "^" if row < 0 else "v" if row >= RATE_ROWS else "."  # off the map: on its edge
+        grid[min(max(row, 0), RATE_ROWS - 1)][j] = mark
     mode = "full-batch" if batch else "per-sample"
     lines = [f"epoch factor F over --lr, {mode} steps: w converges where -1 < F < 1"]
     for row, chars in enumerate(grid):

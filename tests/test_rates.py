@@ -203,13 +203,15 @@ def test_the_help_example_for_the_other_side_of_2_starts_above_2():
 
 def expected_map(lr, factor, intervals, right, title):
     """The map drawn from the closed form: F at 59 values of lr from 0 to `right`,
-    in row round((2 - F) * 3) of 13, clipped to the edges as ^ and v."""
+    in row round((2 - F) * 3) of 13; a row above or below the map is drawn on its edge
+    as ^ or v."""
     grid = [["-" if row in (3, 9) else " "] * 59 for row in range(13)]
     band = ""
     for j in range(59):
         a = right * j / 58
         f = factor(a)
-        grid[min(max(round((2 - f) * 3), 0), 12)][j] = "^" if f > 2 else "v" if f < -2 else "."
+        row = round((2 - f) * 3)
+        grid[min(max(row, 0), 12)][j] = "^" if row < 0 else "v" if row > 12 else "."
         band += "=" if any(lo < a < hi for lo, hi in intervals) else " "
     labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}
     return [title] + [
@@ -387,3 +389,9 @@ def test_a_narrow_interval_is_named_with_the_digits_that_keep_its_ends_apart():
         "by -153, so it grows; per-sample steps converge on this data for --lr below 0.043 or "
         "between 0.121 and 0.128 or between 0.4998 and 0.5002 or between 1.999998 and 2.000002\n"
     )
+
+
+def test_rate_map_defaults_to_per_sample_steps_on_the_lectures_data():
+    lines = gd.rate_map(0.01).splitlines()
+    assert lines[0] == "epoch factor F over --lr, per-sample steps: w converges where -1 < F < 1"
+    assert lines[-1] == "|F| < 1 for --lr below 0.204017 or between 0.476538 and 0.519014"
