@@ -596,8 +596,10 @@ def check(parser, args):
     x_data, y_data = data
     if not any(x_data):
         parser.error("argument --data: every x is 0, so the loss does not depend on w")
-    sums = [sum(x * x for x in x_data), sum(x * y for x, y in zip(x_data, y_data))]
-    if not all(map(math.isfinite, sums + [mean_loss(0.0, x_data, y_data)])):
+    # sum(x * y) is at most max(sum(x * x), sum(y * y)) in size, so these two cover it
+    if not (
+        math.isfinite(sum(x * x for x in x_data)) and math.isfinite(mean_loss(0.0, x_data, y_data))
+    ):
         parser.error(
             f"argument --data: expected values whose loss fits in a float, got {args.data!r}"
         )
@@ -711,7 +713,7 @@ def warn(text):
     if sys.stderr is None:  # started with stderr closed: never fall back on stdout
         return
     try:
-        print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+        print(f"{PROG}: {text}", file=sys.stderr)  # stderr is line-buffered: written now
     except OSError:
         quieten(sys.stderr)
 
@@ -724,27 +726,26 @@ def quieten(stream):
 
 
 def interrupted():
-    """End as an uncaught Ctrl-C does: the lines so far reach the reader, then SIGINT."""
+    """End the process as an uncaught Ctrl-C does: the lines so far reach the reader,
+    then SIGINT, so that a shell running it in a loop stops too."""
     try:
         sys.stdout.flush()
     except (OSError, RuntimeError):  # nothing more can reach the reader
         pass
-    if sys.platform == "win32":  # no signal to re-send: the status shells give for Ctrl-C
-        return 130
+    import os
     import signal  # here: only a run that is interrupted pays for loading it
 
+    if sys.platform == "win32":  # no signal to re-send: the status shells give for Ctrl-C
+        os._exit(130)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.raise_signal(signal.SIGINT)
-    return 130  # only if the signal is blocked, so that it did not end the process
+    os.kill(os.getpid(), signal.SIGINT)
 
 
 def unraisable(report):
     """Python drops an exception it cannot raise, as in a callback of its import machinery,
     with only an "Exception ignored" message; a Ctrl-C must not be dropped."""
     if issubclass(report.exc_type, KeyboardInterrupt):
-        import os
-
-        os._exit(interrupted())  # reached only where no signal ended the process
+        interrupted()
     sys.__unraisablehook__(report)
 
 
@@ -761,7 +762,7 @@ def command():
             status = stop.code
         sys.stdout.flush()  # a failed write shows up here, not as noise at exit
     except KeyboardInterrupt:
-        return interrupted()
+        interrupted()
     except OSError as error:  # stderr's failures are dealt with in warn(): this is stdout
         quieten(sys.stdout)
         if isinstance(error, BrokenPipeError):  # the reader went away, as with `| head`

@@ -10,6 +10,8 @@ import time
 import pytest
 from command import ROOT, run
 
+import gradient_descent as gd
+
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX streams and signals")
 
 COMMAND = [sys.executable, "gradient_descent.py"]
@@ -252,6 +254,8 @@ def test_other_dropped_exceptions_are_reported_as_python_reports_them():
             "expected x,y pairs of finite numbers, such as \"1,2 2,4\", got '\\x9b31m'",
         ),
         (["--\x07"], "unrecognized arguments: --\\x07"),
+        (["\x7f"], "unrecognized arguments: \\x7f"),  # DEL, the first of the C1 range's neighbours
+        (["\x9f"], "unrecognized arguments: \\x9f"),  # the last C1 control character
     ],
 )
 def test_control_characters_in_arguments_are_shown_escaped_on_one_line(args, shown):
@@ -270,3 +274,36 @@ def test_help_ends_with_the_exit_statuses():
         "3 the output could not be written; Ctrl-C ends it by SIGINT, as it does "
         "any program (a shell shows status 130)"
     )
+
+
+def test_a_no_break_space_and_other_printable_characters_are_shown_as_typed():
+    # U+00A0 is the first character after the C1 controls; argparse quotes it as given
+    result = run("\xa0½한")
+    assert (
+        result.stderr
+        == "gradient_descent.py: error: unrecognized arguments: \xa0½한 (see --help)\n"
+    )
+
+
+def test_a_run_that_diverges_prints_its_lines_before_saying_why_it_stopped():
+    # stdout and stderr into one pipe, stdout buffered: the diverged line must come last
+    result = subprocess.run(
+        COMMAND + DIVERGES,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("gradient_descent.py: warning: ")
+    assert lines[1] == "Prediction (before training) 4 4.0"
+    assert lines[2].startswith("gradient_descent.py: diverged: ")
+    assert len(lines) == 3
+
+
+def test_the_command_watches_for_a_dropped_ctrl_c(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["gradient_descent.py", "--epochs", "0"])
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    assert gd.command() == 0
+    assert sys.unraisablehook is gd.unraisable
