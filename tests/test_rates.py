@@ -395,3 +395,17 @@ def test_rate_map_defaults_to_per_sample_steps_on_the_lectures_data():
     lines = gd.rate_map(0.01).splitlines()
     assert lines[0] == "epoch factor F over --lr, per-sample steps: w converges where -1 < F < 1"
     assert lines[-1] == "|F| < 1 for --lr below 0.204017 or between 0.476538 and 0.519014"
+
+
+def test_a_gap_whose_peak_only_just_passes_1_is_found():
+    # x = 1, 2.42: F = (1 - 2a)(1 - c a) with c = 2 * 2.42^2 = 11.7128. Between the zeros
+    # 1/c and 1/2 the peak of |F| is (r - 1)^2 / (4r) with r = 2.42^2 = 5.8564: 1.0068, only
+    # just over 1. F = -1 where 2c a^2 - (2 + c) a + 2 = 0; F = 1 again at a = (2 + c) / (2c).
+    c = 2 * 2.42**2
+    disc = math.sqrt((2 + c) ** 2 - 16 * c)
+    assert (2.42**2 - 1) ** 2 / (4 * 2.42**2) == pytest.approx(1.0068, abs=1e-4)
+    (a, b), (d, e) = gd.convergent_rates(x_data=[1.0, 2.42])
+    assert a == 0
+    assert b == pytest.approx((2 + c - disc) / (4 * c), abs=1e-12)
+    assert d == pytest.approx((2 + c + disc) / (4 * c), abs=1e-12)
+    assert e == pytest.approx((2 + c) / (2 * c), abs=1e-12)
