@@ -358,6 +358,7 @@ def test_one_small_x_converges_below_4():
         (1.5e15, "1500000000000000"),
         (1.5e16, "1.5e+16"),  # from 1e16 on: the exponent form again
         (-119.0, "-119"),
+        (120.0, "120"),  # not 1.2e+2
         (2.4641, "2.46"),
     ],
 )
