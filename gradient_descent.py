@@ -547,7 +547,7 @@ def make_parser():
         if message.endswith("expected one argument") and option in HINTS:
             message += f"; write a value that starts with '-' as {HINTS[option]}"
         # control characters in what the user typed are shown escaped: one line, no terminal codes
-        message = "".join(repr(c)[1:-1] if c < " " or "\x7f" <= c < "\xa0" else c for c in message)
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
         warn(f"error: {message} (see --help)")
         parser.exit(2)
 
@@ -596,9 +596,9 @@ def check(parser, args):
     x_data, y_data = data
     if not any(x_data):
         parser.error("argument --data: every x is 0, so the loss does not depend on w")
-    # sum(x * y) is at most max(sum(x * x), sum(y * y)) in size, so these two cover it
+    best = best_w(x_data, y_data)  # no start does better: if its loss overflows, blame the data
     if not (
-        math.isfinite(sum(x * x for x in x_data)) and math.isfinite(mean_loss(0.0, x_data, y_data))
+        math.isfinite(sum(x * x for x in x_data)) and math.isfinite(mean_loss(best, x_data, y_data))
     ):
         parser.error(
             f"argument --data: expected values whose loss fits in a float, got {args.data!r}"

@@ -169,7 +169,7 @@ def test_the_convergent_rates_follow_the_x_values(args, rates):
         ("", "expected x,y pairs of finite numbers, such as \"1,2 2,4\", got ''"),
         ("0,1 0,5", "every x is 0, so the loss does not depend on w"),
         ("1e200,1", "expected values whose loss fits in a float, got '1e200,1'"),
-        ("1,1e200", "expected values whose loss fits in a float, got '1,1e200'"),
+        ("1e154,1e155", "expected values whose loss fits in a float, got '1e154,1e155'"),
         (
             "-1,-2",
             "expected one argument; write a value that starts with '-' as --data=\"-1,-2 2,4\"",
@@ -236,3 +236,18 @@ def test_a_range_too_narrow_for_the_loss_to_change_is_drawn_flat():
     grid = [line.split("|", 1)[1] for line in out[title + 1 : title + 15]]
     assert grid[0][0] == "." and grid[0][29] == "o" and grid[0][58] == "S"
     assert all(line.strip() == "" for line in grid[1:])
+
+
+def test_data_whose_best_w_fits_blames_the_start_instead():
+    # y = 1e200 * x: at w = 1e200 every loss is 0, so the start w = 1 is what overflows
+    result = run("--data", "1,1e200")
+    assert result.stderr == (
+        "gradient_descent.py: error: argument --w: expected a start whose loss fits in a float, "
+        "got '1.0' (see --help)\n"
+    )
+    assert run("--data", "1,1e200", "--w", "1e200", "--quiet").returncode == 0
+
+
+def test_data_near_the_largest_float_runs_when_its_start_fits():
+    # x^2 = 1.69e308 fits, y^2 = 1.82e308 does not, but (1.3e154 - 1.35e154)^2 = 2.5e305 does
+    assert run("--data", "1.3e154,1.35e154", "--quiet", "--epochs", 0).returncode == 0

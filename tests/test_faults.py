@@ -188,8 +188,10 @@ def test_ctrl_c_stops_a_shell_loop_after_the_first_run():
         os.killpg(process.pid, signal.SIGINT)
         stdout, stderr = process.communicate(timeout=15)
     finally:
-        if process.poll() is None:
+        try:  # the whole group: a script that outlived bash would otherwise run on
             os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         finish(process)
     assert b"next" not in stdout
     assert stderr == b""  # no second run warned
@@ -276,12 +278,11 @@ def test_help_ends_with_the_exit_statuses():
     )
 
 
-def test_a_no_break_space_and_other_printable_characters_are_shown_as_typed():
-    # U+00A0 is the first character after the C1 controls; argparse quotes it as given
-    result = run("\xa0½한")
-    assert (
-        result.stderr
-        == "gradient_descent.py: error: unrecognized arguments: \xa0½한 (see --help)\n"
+def test_printable_characters_are_shown_as_typed_and_invisible_ones_escaped():
+    # U+00A0 (no-break space) and U+2028 (line separator) are not printable; ½ and 한 are
+    result = run("\xa0½한\u2028")
+    assert result.stderr == (
+        "gradient_descent.py: error: unrecognized arguments: \\xa0½한\\u2028 (see --help)\n"
     )
 
 
