@@ -20,6 +20,8 @@ DIVERGES = ["--lr", "1", "--epochs", "1000", "--quiet"]  # warns, overflows, end
 FOREVER = ["--data", "1,2", "--batch", "--lr", "1", "--epochs", "1000000000", "--quiet"]
 # (FOREVER: F = 1 - 2 * 1 = -1, so w flips between 1 and 3 with no overflow; it warns first)
 NO_SPACE = "gradient_descent.py: error: cannot write output: No space left on device\n"
+# Python buffers stdout unless PYTHONUNBUFFERED is set (or -u given): test both ways
+BUFFERED = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
 UNBUFFERED = [{}, {"PYTHONUNBUFFERED": "1"}]
 
 
@@ -66,7 +68,7 @@ def test_a_full_disk_gives_one_line_and_status_3(args, stderr_before, env):
             stdout=full,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, **env},
+            env={**BUFFERED, **env},
             check=False,
         )
     if stderr_before is None:  # the warning comes first, the error is the last line
@@ -92,7 +94,11 @@ def test_a_closed_stdout_gives_one_line_and_status_3(args):
 def test_a_reader_that_goes_away_ends_the_run_quietly_with_141():
     # like `python3 gradient_descent.py --epochs 100000 | head -3`
     process = subprocess.Popen(
-        COMMAND + ["--epochs", "100000"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        COMMAND + ["--epochs", "100000"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=BUFFERED,
     )
     try:
         head = [process.stdout.readline() for _ in range(3)]
@@ -135,7 +141,7 @@ def test_a_failing_stderr_changes_neither_stdout_nor_the_status(fault, args, sta
             stderr=stderr,
             text=True,
             preexec_fn=prepare,
-            env={**os.environ, **env},
+            env={**BUFFERED, **env},
             check=False,
         )
     finally:
@@ -160,6 +166,7 @@ def test_ctrl_c_ends_the_run_by_sigint_after_the_lines_printed_so_far():
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        env=BUFFERED,
     )
     try:
         assert process.stderr.readline().startswith(b"gradient_descent.py: warning: ")
@@ -294,6 +301,7 @@ def test_a_run_that_diverges_prints_its_lines_before_saying_why_it_stopped():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env=BUFFERED,
         check=False,
     )
     lines = result.stdout.splitlines()
