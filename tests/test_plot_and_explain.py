@@ -310,3 +310,24 @@ def where_all(grid, char):
     return [
         (row, column) for row, line in enumerate(grid) for column, c in enumerate(line) if c == char
     ]
+
+
+def test_epoch_10_is_the_first_star():
+    # lr 0.005: each epoch multiplies w - 2 by 0.99 * 0.96 * 0.91 = 0.864864; epoch 10 ends
+    # 0.864864**11 = 0.2027 below 2: column round(0.7973 * 29) = 23, row round(13 * 0.959) = 12,
+    # a cell of its own (epoch 9 is in column 22, epoch 11 in row 13)
+    grid = grid_of(picture_of(run("--lr", 0.005, "--epochs", 12, "--plot").stdout))
+    factor = 0.99 * 0.96 * 0.91
+    assert cell(2 - factor**11) == (12, 23)
+    assert grid[12][23] == "*"
+    assert cell(2 - factor**10) != (12, 23) and cell(2 - factor**12) != (12, 23)
+
+
+def test_a_curve_flatter_than_a_float_can_show_is_drawn_on_one_row():
+    # x = 1, 1 and y = 0, 100: least squares w = 50, lowest mean loss 2500. One float above
+    # 50 the loss rises by (7.1e-15)^2, far below the spacing of floats near 2500: the top of
+    # the picture equals its bottom, and everything is drawn on the top row
+    result = run("--data", "1,0 1,100", "--batch", "--w", "50.00000000000001", "--plot", "--quiet")
+    assert result.returncode == 0
+    grid = grid_of(picture_of(result.stdout))
+    assert "S" in grid[0] and all(line.strip() == "" for line in grid[1:])
