@@ -273,6 +273,15 @@ def words(text):
     return " ".join(text.split())
 
 
+def test_help_starts_with_what_the_script_is_in_two_lines():
+    # the usage (wrapped to the terminal), a blank line, then the description as written
+    paragraphs = run("--help").stdout.split("\n\n")
+    assert paragraphs[1] == (
+        "Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.\n"
+        "With no options it prints exactly what the lecture printed."
+    )
+
+
 def test_help_says_what_the_script_is_and_what_each_option_does():
     # compared word by word: argparse wraps the lines to the width of the terminal
     help_text = words(run("--help").stdout)

@@ -205,6 +205,26 @@ def test_ctrl_c_stops_a_shell_loop_after_the_first_run():
     assert process.returncode == -signal.SIGINT
 
 
+def test_on_windows_ctrl_c_ends_the_run_with_status_130(monkeypatch):
+    # Windows has no SIGINT to re-send: the script exits with 130, as shells report Ctrl-C.
+    # Run here in-process, with the platform and the process calls stood in for.
+    class Exited(Exception):
+        pass
+
+    def exit_now(status):
+        raise Exited(status)
+
+    calls = []
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(os, "_exit", exit_now)
+    monkeypatch.setattr(signal, "signal", lambda *args: calls.append(("signal", args)))
+    monkeypatch.setattr(os, "kill", lambda *args: calls.append(("kill", args)))
+    with pytest.raises(Exited) as exited:
+        gd.interrupted()
+    assert exited.value.args == (130,)
+    assert calls == []
+
+
 def test_a_ctrl_c_that_python_would_drop_still_ends_the_run_by_sigint():
     # An exception in a __del__ method (or in a callback of the import machinery, where a
     # Ctrl-C can land) is dropped with an "Exception ignored" message; the script's hook

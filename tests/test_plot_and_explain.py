@@ -147,6 +147,12 @@ def test_a_long_run_marks_a_bounded_number_of_epochs():
     assert all(gd.marked(epoch, 30) for epoch in range(30))
 
 
+def test_a_long_run_marks_the_first_10_every_31st_and_the_last_of_1830_epochs():
+    # about 60 marks beyond the first 10: every ceil(1830 / 60) = 31st epoch, and epoch 1829
+    marked = {epoch for epoch in range(1830) if gd.marked(epoch, 1830)}
+    assert marked == set(range(10)) | set(range(0, 1830, 31)) | {1829}
+
+
 def test_a_long_quiet_plot_marks_later_epochs_with_stars():
     grid = grid_of(picture_of(run("--plot", "--quiet", "--lr", 0.0001, "--epochs", 100000).stdout))
     assert "*" in "".join(grid)

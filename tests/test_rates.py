@@ -269,6 +269,34 @@ def test_the_full_batch_map_follows_the_closed_form():
     assert lines[18] == "|F| < 1 for --lr below 0.214285"
 
 
+def test_a_factor_near_2_is_drawn_on_the_top_row_and_one_above_it_on_the_edge():
+    # x = 1, 3: F = (1 - 2a)(1 - 18a) = 1 - 20a + 36a^2. F = -1 at a = (5 -+ sqrt(7)) / 18,
+    # F = 1 again at 5/9, so the map ends at 1.1 * 5/9 = 0.6111. Column 57 (a = 0.6006):
+    # F = 1.973, row round(0.08) = 0, a dot on the top row; column 58: F = 2.22, a ^.
+    right = 1.1 * 5 / 9
+    rows, band = expected_map(
+        0.01,
+        lambda a: (1 - 2 * a) * (1 - 18 * a),
+        [(0, (5 - math.sqrt(7)) / 18), ((5 + math.sqrt(7)) / 18, 5 / 9)],
+        right,
+        "epoch factor F over --lr, per-sample steps: w converges where -1 < F < 1",
+    )
+    lines = run("--rates", "--data", "1,2 3,6", "--quiet").stdout.splitlines()[3:]
+    assert lines[:14] == rows
+    assert lines[1][11 + 57 :] == ".^"
+    assert lines[15].split() == ["lr", "0", "0.306", "0.611"]
+    assert lines[16] == "converges  " + band.rstrip()
+    # 0.1307916 down, 0.4247640 up, 0.5555556 down
+    assert lines[18] == "|F| < 1 for --lr below 0.130791 or between 0.424764 and 0.555555"
+
+
+def test_a_rate_at_the_maps_right_end_is_on_the_map():
+    # x = 1: F = 1 - 2a, |F| < 1 below 1.0 exactly, so the map ends at 1.1 * 1.0 = 1.1,
+    # and --lr 1.1 is in its last column, 58
+    marker = run("--rates", "--data", "1,2", "--lr", 1.1, "--epochs", 0).stdout.splitlines()[-2]
+    assert marker == " " * 11 + "--lr 1.1 ^".rjust(59)
+
+
 def test_a_rate_off_the_map_is_named_at_its_right_edge():
     result = run("--rates", "--lr", 1, "--epochs", 1, "--quiet")
     marker = result.stdout.splitlines()[3 + 17]
@@ -291,6 +319,7 @@ def test_a_rate_near_the_right_edge_is_labelled_on_its_left():
         ["--explain", "--epochs", 1],
         ["--data", "1,2 2,4.5"],
         ["--data", "0.5,1 1,2 2,4 4,8 8,16"],
+        ["--data", "0.25,0.5 0.5,1 2,4"],  # its last line would be 73 long if not wrapped at 72
     ],
 )
 def test_every_map_fits_72_columns_by_20_rows_in_plain_ascii(args):
