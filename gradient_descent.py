@@ -434,7 +434,7 @@ def rate_map(lr, batch=False, x_data=x_data):
     for row, chars in enumerate(grid):
         label = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}.get(row, "")
         lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
-    band = "".join("=" if any(a < r < b for a, b in intervals) else " " for r in column_lr)
+    band = "".join("=" if converges(r, batch, x_data) else " " for r in column_lr)
     column = round(lr / right * (WIDTH - 1))
     if lr > right:
         marker = f"--lr {lr} is off to the right >".rjust(WIDTH)
