@@ -6,10 +6,15 @@ Learning - 3: Gradient Descent". Standard library only, Python 3.9 or newer:
     python gradient_descent.py
 
 prints what the lecture printed: w starts at 1.0 and slides towards 2.
+`python gradient_descent.py --help` lists the experiments.
 """
 
 import math
 import sys
+
+# What help(gradient_descent) lists: the lecture's part, and what else you would call
+__all__ = ["forward", "gradient", "lecture", "loss", "mean_loss", "train", "x_data", "y_data"]
+__all__ += ["convergent_rates", "epoch_map", "main", "mean_gradient", "train_batch"]
 
 # ---------------------------------------------------------------------------
 # The lecture: data, model, loss, gradient, training loop, and its run
@@ -22,42 +27,47 @@ y_data = [2.0, 4.0, 6.0]
 
 # Our model for the forward pass
 def forward(x, w):
+    """The prediction for x: x * w."""
     return x * w
 
 
 # Loss function: the squared error of one sample
 def loss(x, y, w):
+    """The squared error of the prediction for the sample (x, y)."""
     y_pred = forward(x, w)
     return (y_pred - y) * (y_pred - y)
 
 
 # Compute gradient: d loss / d w of (x * w - y) ** 2
 def gradient(x, y, w):
+    """d loss / d w at w: 2 * x * (x * w - y)."""
     return 2 * x * (x * w - y)
 
 
 # Training loop: one gradient step per sample, as in the lecture
 def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None, x_data=x_data, y_data=y_data):
-    """Return w after `epochs` passes over the data, starting from `w`.
+    """Return w after `epochs` passes over the samples, starting from `w`.
 
-    It prints nothing itself. If given, on_step(x_val, y_val, w, grad) is
-    called before each update, and on_epoch(epoch, w, l, grad) after each
-    epoch, with that epoch's last gradient.
-    Raises OverflowError as soon as w or the loss is no longer a finite number.
-    The data is the lecture's unless other x_data and y_data are given.
+    on_step(x_val, y_val, w, grad) is called before each update (if it returns
+    True, training stops there), on_epoch(epoch, w, l, grad) after each epoch.
+    The samples are the lecture's unless you pass lists as x_data and y_data:
+    the defaults are fixed when the module loads, so reassigning
+    gradient_descent.x_data later does not change them. OverflowError stops
+    training before a step whose loss would not fit in a float.
     """
+    check_data(x_data, y_data)
     for epoch in range(epochs):
         for x_val, y_val in zip(x_data, y_data):
             # Compute derivative w.r.t to the learned weights
             grad = gradient(x_val, y_val, w)
-            if on_step:
-                on_step(x_val, y_val, w, grad)
+            if not math.isfinite(loss(x_val, y_val, w - lr * grad)):
+                raise OverflowError(f"in epoch {epoch}, the step from w = {w} {OVERFLOW}")
+            if on_step and on_step(x_val, y_val, w, grad):
+                return w
             # Update the weights
             w = w - lr * grad
             # Compute the loss and print progress
             l = loss(x_val, y_val, w)
-            if not math.isfinite(l):  # w is infinite or nan too, or soon will be
-                raise OverflowError(f"in epoch {epoch}, w = {w} and the loss = {l}")
         if on_epoch:
             on_epoch(epoch, w, l, grad)
     return w
@@ -72,105 +82,107 @@ def print_progress(epoch, w, l, grad):  # the lecture's line leaves out grad
     print("progress:", epoch, "w=", round(w, 2), "loss=", round(l, 2))
 
 
-# The lecture's run: w = 1.0 stands for a random start; returns the trained w
-def lecture(w=1.0, lr=0.01, epochs=10, training=train, on_step=print_grad, on_epoch=print_progress):
+# The lecture's run: w = 1.0 stands for a random start
+def lecture(w=1.0, lr=0.01, epochs=10, on_step=print_grad, on_epoch=print_progress, data=None):
+    """Print the prediction for 4 hours, train, print the prediction again; return w.
+    data: (training, x_data, y_data), for another kind of training or other samples."""
+    training, *samples = data or (train, x_data, y_data)
     # Before training
     print("Prediction (before training)", 4, forward(4, w))
-    w = training(w, lr, epochs, on_step, on_epoch)
+    w = training(w, lr, epochs, on_step, on_epoch, *samples)
     # After training
     print("Predicted score (after training)", "4 hours of studying: ", forward(4, w))
     return w
 
 
+OVERFLOW = "would take the loss past the largest float"
+MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
+
+
+# ValueError unless there are as many y values as x values, and at least one.
+def check_data(x_data, y_data):
+    if len(x_data) != len(y_data) or not x_data:
+        counts = f"got {len(x_data)} and {len(y_data)}"
+        raise ValueError("expected as many x as y values, and some: " + counts)
+
+
 # ---------------------------------------------------------------------------
-# Full batch: the slide's form, one step per epoch on the mean loss
+# Full batch: one step per epoch on the mean loss, the loss the lecture defines
 # ---------------------------------------------------------------------------
 
 
-# The mean loss over all samples: the height of the loss curve at w
+# Added left to right, as --explain writes it, so it is the same on every Python (sum() of floats
+# compensates for rounding since 3.12).
+def mean(values):
+    total = values[0]
+    for value in values[1:]:
+        total = total + value
+    return total / len(values)
+
+
 def mean_loss(w, x_data=x_data, y_data=y_data):
-    return sum(loss(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
+    """The mean of the samples' losses: the height of the loss curve at w."""
+    check_data(x_data, y_data)
+    return mean(list(map(loss, x_data, y_data, [w] * len(x_data))))
 
 
-# d mean_loss / d w: the mean of the samples' gradients, (1/N) * sum of 2x(xw - y)
 def mean_gradient(w, x_data=x_data, y_data=y_data):
-    return sum(gradient(x, y, w) for x, y in zip(x_data, y_data)) / len(x_data)
+    """d mean_loss / d w: the mean of the samples' gradients."""
+    check_data(x_data, y_data)
+    return mean(list(map(gradient, x_data, y_data, [w] * len(x_data))))
 
 
 def train_batch(
     w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None, x_data=x_data, y_data=y_data
 ):
-    """Like train(), but one update per epoch, with the gradient of the mean loss.
-
-    If given, on_step(w, grad) is called before each update and
-    on_epoch(epoch, w, l, grad) after it, where l is the mean loss.
-    """
+    """Like train(), with one step per epoch on the mean loss: on_step(x_data, y_data, w, grad)
+    before it, on_epoch(epoch, w, mean loss, grad) after it."""
+    check_data(x_data, y_data)
     for epoch in range(epochs):
         grad = mean_gradient(w, x_data, y_data)
-        if on_step:
-            on_step(w, grad)
+        if not math.isfinite(mean_loss(w - lr * grad, x_data, y_data)):
+            raise OverflowError(f"in epoch {epoch}, the step from w = {w} {OVERFLOW}")
+        if on_step and on_step(x_data, y_data, w, grad):
+            return w
         w = w - lr * grad
-        l = mean_loss(w, x_data, y_data)
-        if not math.isfinite(l):
-            raise OverflowError(f"in epoch {epoch}, w = {w} and the loss = {l}")
         if on_epoch:
-            on_epoch(epoch, w, l, grad)
+            on_epoch(epoch, w, mean_loss(w, x_data, y_data), grad)
     return w
 
 
-def print_batch_progress(epoch, w, l, grad):
-    print("progress:", epoch, "grad=", round(grad, 2), "w=", round(w, 2), "loss=", round(l, 2))
-
-
 # ---------------------------------------------------------------------------
-# Where w settles: what one epoch does to w
+# Where w settles: an epoch takes w to F * w + C, worked out exactly
 # ---------------------------------------------------------------------------
-
-
-# The least-squares w, where the mean gradient is zero: sum(x * y) / sum(x * x)
-def best_w(x_data=x_data, y_data=y_data):
-    return sum(x * y for x, y in zip(x_data, y_data)) / sum(x * x for x in x_data)
-
-
-# Whether the data is off every line y = x * w: then no w makes every loss zero
-def off_line(x_data=x_data, y_data=y_data):
-    return mean_loss(best_w(x_data, y_data), x_data, y_data) > 0
 
 
 def epoch_map(lr, batch=False, x_data=x_data, y_data=y_data):
-    """(F, C) such that one epoch takes w to F * w + C.
+    """(a, b, d) such that one epoch takes w to (a * w + b) / d, exactly for the floats given:
+    the epoch factor F is a / d, and w settles where an epoch leaves it, at b / (d - a).
 
-    A step w - lr * 2x(xw - y) is (1 - 2 * lr * x**2) * w + 2 * lr * x * y; a
-    full-batch step uses the means of x**2 and x * y. Exact for Fraction inputs.
-    """
-    if batch:
-        n = len(x_data)
-        return (
-            1 - 2 * lr * sum(x * x for x in x_data) / n,
-            2 * lr * sum(x * y for x, y in zip(x_data, y_data)) / n,
-        )
-    factor, shift = 1, 0
+    A step w - lr * 2x(xw - y) = (1 - 2 lr x^2) w + 2 lr x y, in integers as each float is a
+    ratio of two. Per sample, an epoch takes the steps in turn; a full-batch step is their mean."""
+    check_data(x_data, y_data)
+    (p, q), maps = float(lr).as_integer_ratio(), []
     for x, y in zip(x_data, y_data):
-        factor, shift = (1 - 2 * lr * x * x) * factor, (1 - 2 * lr * x * x) * shift + 2 * lr * x * y
-    return factor, shift
+        (r, s), (t, u) = float(x).as_integer_ratio(), float(y).as_integer_ratio()
+        maps.append(((q * s * s - 2 * p * r * r) * u, 2 * p * r * t * s, q * s * s * u))
+    if batch:  # the mean: every d is a power of 2, so the largest is a common denominator
+        a, b, d = 0, 0, max(list(zip(*maps))[2])
+        for e, f, g in maps:
+            a, b = a + e * (d // g), b + f * (d // g)
+        return a, b, d * len(maps)
+    while len(maps) > 1:  # neighbours in pairs: the integers grow evenly, which keeps this quick
+        pairs, maps = zip(maps[::2], maps[1::2] + [(1, 0, 1)]), []
+        for (a, b, d), (e, f, g) in pairs:
+            maps.append((e * a, e * b + f * d, d * g))
+    return maps[0]
 
 
-def epoch_factor(lr, batch=False, x_data=x_data):
-    """What one epoch multiplies the distance from w to where w settles by."""
-    return epoch_map(lr, batch, x_data, x_data)[0]  # F does not depend on y
-
-
-def exact_map(lr, batch, x_data, y_data):
-    """epoch_map() in exact rational arithmetic, for the float lr and data given."""
-    from fractions import Fraction  # here: only a run that needs it pays for loading it
-
-    return epoch_map(Fraction(lr), batch, list(map(Fraction, x_data)), list(map(Fraction, y_data)))
-
-
-def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
-    """The w an epoch leaves where it is, C / (1 - F); None when F is exactly 1."""
-    factor, shift = exact_map(lr, batch, x_data, y_data)
-    return None if factor == 1 else float(shift / (1 - factor))
+# The least-squares w, sum(x * y) / sum(x * x), where the mean loss is lowest: where full-batch
+# steps settle, at every lr.
+def best_w(x_data, y_data):
+    a, b, d = epoch_map(0.5, True, x_data, y_data)
+    return b / (d - a)
 
 
 # ---------------------------------------------------------------------------
@@ -178,53 +190,121 @@ def settling_point(lr, batch=False, x_data=x_data, y_data=y_data):
 # ---------------------------------------------------------------------------
 
 
-def converges(lr, batch=False, x_data=x_data):
-    """Whether |epoch_factor(lr)| < 1, decided exactly for the float lr given."""
-    return abs(exact_map(lr, batch, x_data, x_data)[0]) < 1
-
-
-def crossing(test, false_at, true_at):
-    """Where test(lr) turns true between two learning rates: the float on its true side.
-
-    test must be false at false_at and true at true_at, and change only once between them
-    (false_at may be the larger). Halving ends when the two are neighbouring floats."""
-    while True:
-        middle = (false_at + true_at) / 2
-        if middle in (false_at, true_at):
-            return true_at
-        if test(middle):
-            true_at = middle
-        else:
-            false_at = middle
+# Whether |F| >= 1 at the float lr: decided in floats, each factor rounded once from its exact
+# value, unless their error could change the answer; then exactly, by epoch_map().
+def diverges(lr, pairs, batch, x_data):
+    (p, q), logs = lr.as_integer_ratio(), []
+    for r, s in pairs:
+        top = q * s - p * r  # the factor is top / (q * s)
+        try:  # (a factor of 0 gives -inf, and the exact answer below)
+            logs.append(math.log(abs(top / (q * s)) or 5e-324) if top else -math.inf)
+        except OverflowError:  # a factor past the largest float: decided exactly, below
+            logs.append(math.nan)
+    size = math.fsum(logs)  # log |F|, and a bound on its error: an ULP is 2**-53
+    if abs(size) > 2**-53 * (3 * len(logs) + 2 * math.fsum(map(abs, logs))):
+        return size > 0
+    a, _, d = epoch_map(lr, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
+    return abs(a) >= d
 
 
 def convergent_rates(batch=False, x_data=x_data):
-    """The intervals (low, high) of lr > 0 on which |epoch_factor(lr)| < 1."""
+    """The intervals (low, high) of learning rates at which |F| < 1, in order: every float
+    strictly between low and high converges, low and high do not (the first low is 0).
 
-    def diverges(lr):
-        return abs(epoch_factor(lr, batch, x_data)) >= 1
-
-    # F(lr) is the product of 1 - c * lr, one factor per step, and is 0 at each lr = 1 / c.
-    # Between two zeros |F| rises to one peak and falls: d log|F| / d lr = -sum c / (1 - c * lr)
-    # falls from +inf to -inf. Past the last zero |F| grows, and it is 1 or more by
-    # lr = 2 / min(c), where every factor is -1 or less.
-    scales = (
-        [2 * sum(x * x for x in x_data) / len(x_data)] if batch else [2 * x * x for x in x_data]
-    )
-    scales = [c for c in scales if c > 0]  # a sample with x = 0 never moves w
-
-    def falling(lr):
-        return sum(c / (1 - c * lr) for c in scales) > 0
-
-    zeros = sorted({1 / c for c in scales})
-    intervals, low = [], 0.0
-    for left, right in zip(zeros, zeros[1:]):
-        peak = crossing(falling, left, right)
-        if diverges(peak):
-            intervals.append((low, crossing(diverges, left, peak)))
-            low = crossing(diverges, right, peak)
-    intervals.append((low, crossing(diverges, zeros[-1], 2 * zeros[-1])))
+    F is the product of 1 - lr / z over the samples, z = 1 / (2x^2) (with batch, one factor),
+    so F is 0 at each such z. Between two of them log|F| is concave: it rises to one peak and
+    falls, so |F| < 1 near each z, and in between unless the peak reaches 1. Long runs of
+    zeros are settled at once: where |F| < 1 throughout, or where no float converges."""
+    if not any(x_data):
+        raise ValueError("expected an x that is not 0: without one, the loss does not depend on w")
+    pairs, zs = [], []  # F is the product of factors 1 - lr * r / s, r / s = 2x^2 in integers
+    try:
+        for x in x_data:
+            r, s = float(x).as_integer_ratio()
+            if r:
+                pairs.append((2 * r * r, s * s))
+                zs.append(s * s / (2 * r * r))
+    except OverflowError:  # (an x too small to square)
+        raise ValueError("expected each x to be 0 or from 1e-150 to 1e150 in size") from None
+    if batch:  # one factor: r / s is the mean of 2x^2
+        a, _, d = epoch_map(0.5, True, x_data, [0.0] * len(x_data))  # F = 1 - 0.5 * r / s
+        pairs, zs = [(2 * (d - a), d)], [d / (2 * (d - a))]
+    zs.sort()
+    zeros, intervals, low, k, known = sorted(set(zs)), [], 0.0, 0, (pairs, batch, x_data)
+    while k < len(zeros):
+        if low is None and settled(k, k, zeros, zs, True):  # past an interval, no float converges
+            j = farthest(k, zeros, zs, True)
+            for z in zeros[k : j + 1]:
+                if math.frexp(z)[0] == 0.5:  # z is exactly 1 / (2x^2), and there F = 0
+                    intervals.append((math.nextafter(z, 0), math.nextafter(z, math.inf)))
+            k = j + 1
+            continue
+        if low is None:
+            low = end(zeros[k], zeros[k - 1], zs, known)
+        k = farthest(k, zeros, zs, False)
+        high = end(zeros[k], zeros[k + 1] if k + 1 < len(zeros) else 3 * zeros[-1], zs, known)
+        if high is not None:  # (at 3 * zeros[-1], past the last zero, every factor is -2 or less)
+            intervals += [(low, high)] * (math.nextafter(low, math.inf) < high)
+            low = None
+        k += 1
     return intervals
+
+
+# The size |1 - lr / z| of the factor of each zero z of F, in floats.
+def sizes(lr, zs):
+    out = []
+    for z in zs:
+        out.append(abs(1 - lr / z) or 5e-324)
+    return out
+
+
+# Whether |F| < 1 all the way from zeros[j] to zeros[k], as each factor is largest in size at an
+# end; or (dead) whether no float near them converges, but an exact zero, as the other factors
+# there pass 2**160 in size, while a float's own factor is 2**-160 or more.
+def settled(j, k, zeros, zs, dead):
+    ends = list(map(math.log, map(min if dead else max, sizes(zeros[j], zs), sizes(zeros[k], zs))))
+    first, last = zs.index(zeros[j]), len(zs) - zs[::-1].index(zeros[k])
+    out, near = math.fsum(ends[:first]) + math.fsum(ends[last:]), zs[first:last]
+    for z in zeros[j : k + 1] if dead else ():  # (log 5e-324 = -744.4 for each own factor)
+        if out + math.fsum(map(math.log, sizes(z, near))) <= (120 - 744.4) * near.count(z):
+            return False
+    return k - j < 64 if dead else math.fsum(ends) < -1e-9 * len(zs)
+
+
+# A j as far as possible with settled(k, j), found in steps that double.
+def farthest(k, zeros, zs, dead):
+    step = 1
+    while k + step < len(zeros) and settled(k, k + step, zeros, zs, dead):
+        k, step = k + step, 2 * step
+    return k
+
+
+# The first float from the zero z towards `toward` where |F| >= 1, or None: past the peak of log|F|
+# between two zeros (found in floats), if the peak reaches 0.
+def end(z, toward, zs, known):
+    peak = crossing(past_peak, (z, zs), z, toward)
+    if not diverges(peak, *known):
+        return None
+    return z if diverges(z, *known) else crossing(diverges, known, z, peak)
+
+
+# Whether log|F| has stopped rising on the way from the zero z to lr: its slope, the sum of 1 / (lr
+# - v) over the zeros v, is 0 or of the other sign.
+def past_peak(lr, z, zs):
+    slope = []
+    for v in zs:
+        slope.append(1 / (lr - v))
+    return (lr - z) * math.fsum(slope) <= 0
+
+
+# Where test(lr, *args) turns true between two floats: the true one of the neighbours.
+def crossing(test, args, false_at, true_at):
+    for _ in range(2200):  # enough halvings to get from any float to its neighbour
+        middle = (false_at + true_at) / 2
+        if middle in (false_at, true_at):
+            break
+        false_at, true_at = (false_at, middle) if test(middle, *args) else (middle, true_at)
+    return true_at
 
 
 # ---------------------------------------------------------------------------
@@ -232,224 +312,253 @@ def convergent_rates(batch=False, x_data=x_data):
 # ---------------------------------------------------------------------------
 
 
-def decimal_text(value, digits, rounding="ROUND_HALF_EVEN"):
-    """value (a float or Fraction) to `digits` significant digits, as plain text."""
+# top / bottom (integers) to `digits` significant digits, written plainly, or with an exponent when
+# very small or large.
+def text(top, bottom, digits=3, rounding="ROUND_HALF_EVEN"):
     from decimal import Decimal, localcontext
-    from fractions import Fraction
 
-    exact = Fraction(value)
+    cut = max(0, min(abs(top).bit_length(), bottom.bit_length()) - 600)  # still exact to 1e-170
     with localcontext() as context:
         context.prec, context.rounding = digits, rounding
-        number = (Decimal(exact.numerator) / Decimal(exact.denominator)).normalize()
-    return f"{number:f}" if -7 < number.adjusted() < 16 else f"{number:g}"
+        number = (Decimal(top >> cut) / Decimal(bottom >> cut)).normalize()
+    return format(number, "f" if -7 < number.adjusted() < 16 else "g")
 
 
-def factor_text(factor):
-    """An exact factor with 3 significant digits, or as many more as show its side of 1."""
-    from fractions import Fraction
-
-    digits = 3
-    while True:  # ends: the factor's denominator is a power of 2, so its decimals end
-        shown = abs(Fraction(decimal_text(factor, digits)))
-        if (shown > 1, shown == 1) == (abs(factor) > 1, abs(factor) == 1):
-            return decimal_text(factor, digits)
-        digits += 1
+# F = a / d, 3 significant digits; near +-1, as +-1 and how far from it it lies.
+def factor_text(a, d):
+    shown, gap = text(a, d), a - d if a > 0 else a + d
+    if shown in ("1", "-1") and gap:
+        shown += " {} {}".format("+" if gap > 0 else "-", text(abs(gap), d, 2))
+    return shown
 
 
-def rates_text(intervals, digits=3):
-    """The intervals as words, their ends rounded inwards, so every rate named converges."""
-    parts = []
+# The intervals in words, every rate named converging: their ends rounded inwards, a narrow one's
+# with more digits. Past 4 intervals, the 3 widest, and where the rest lie.
+def rates_text(intervals, digits):
+    widths, named, rest, words = [], [], [], []
     for low, high in intervals:
-        if low == 0:
-            parts.append(f"below {decimal_text(high, digits, 'ROUND_FLOOR')}")
-            continue
-        more = digits
-        while True:  # a narrow interval needs more digits to show it
-            low_text = decimal_text(low, more, "ROUND_CEILING")
-            high_text = decimal_text(high, more, "ROUND_FLOOR")
-            if float(low_text) < float(high_text):
+        widths.append(high - low)
+    least = sorted(widths)[-3] if len(intervals) > 4 else 0  # name the 3 widest
+    for low, high in intervals:
+        (named if high - low >= least else rest).append((low, high))
+    for low, high in named:
+        first, last = math.nextafter(low, math.inf), math.nextafter(high, 0)  # both converge
+        for more in range(digits, 18):  # a narrow interval needs more digits
+            a = text(*first.as_integer_ratio(), more, "ROUND_CEILING")
+            b = text(*last.as_integer_ratio(), more, "ROUND_FLOOR")
+            if float(a) < float(b):  # (rounded away from first and last, so a and b converge)
                 break
-            more += 1
-        parts.append(f"between {low_text} and {high_text}")
-    return " or ".join(parts)
+        words.append(f"between {a} and {b}" if float(a) < float(b) else f"exactly {first!r}")
+        if not low:
+            words[-1] = "below " + text(*high.as_integer_ratio(), digits, "ROUND_FLOOR")
+    if rest:
+        low = text(*rest[0][0].as_integer_ratio(), digits, "ROUND_FLOOR")
+        high = text(*rest[-1][1].as_integer_ratio(), digits, "ROUND_CEILING")
+        words[-1] += f", and in {len(rest)} narrow intervals that lie between {low} and {high}"
+    return " or ".join(words)
 
 
-def growth_note(lr, batch, x_data=x_data, y_data=y_data):
-    """One sentence on what a learning rate does to the distance from where w settles."""
-    factor, shift = exact_map(lr, batch, x_data, y_data)
-    mode = "full-batch steps" if batch else "per-sample steps"
-    rates = f"{mode} converge on this data for --lr {rates_text(convergent_rates(batch, x_data))}"
-    if factor == 1:
-        return f"at --lr {lr} each epoch adds {float(shift):.3g} to w, so w never settles; {rates}"
-    point = float(shift / (1 - factor))
-    if off_line(x_data, y_data):
-        where = "the least-squares w" if batch else "the w an epoch leaves where it is"
-        point = f"{point:.6g} ({where})"
-    else:
-        point = f"{point:.6g}"
-    size = abs(factor)
-    effect = "grows" if size > 1 else "stays the same" if size == 1 else "shrinks"
-    return (
-        f"at --lr {lr} each epoch multiplies the distance from w to {point} "
-        f"by {factor_text(factor)}, so it {effect}; {rates}"
-    )
+# One sentence on what this learning rate does to the distance from where w settles.
+def growth_note(lr, batch, x_data, y_data):
+    a, b, d = epoch_map(lr, batch, x_data, y_data)
+    rates = rates_text(convergent_rates(batch, x_data), 3)
+    rates = f"; {MODES[batch]} steps converge on this data for --lr {rates}"
+    if a == d:
+        effect = (
+            f"adds {text(b, d)} to w, so w never settles"
+            if b
+            else "brings w back to where it started"
+        )
+        return f"at --lr {lr} each epoch {effect}{rates}"
+    what = " (the least-squares w)" if batch else " (the w an epoch leaves where it is)"
+    apart = mean_loss(best_w(x_data, y_data), x_data, y_data) > 0  # off every line through 0
+    what = text(b, d - a, 6) + (what if apart else "")
+    effect = "grows" if abs(a) > d else "stays the same" if abs(a) == d else "shrinks"
+    effect = f"by {factor_text(a, d)}, so it {effect}{rates}"
+    return f"at --lr {lr} each epoch multiplies the distance from w to {what} {effect}"
 
 
 # ---------------------------------------------------------------------------
 # Explain: each update with the numbers put into the post's formulas
 # ---------------------------------------------------------------------------
 
-
-# The formulas, printed once before the numbers
-EXPLAIN_STEP = "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+EXPLAIN = "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
 EXPLAIN_BATCH = "each epoch: grad = the mean of 2 * x * (x * w - y), then w = w - lr * grad"
 
 
-def explain_gradient(x, y, w):
-    return f"2 * {x} * ({x} * {w} - {y}) = {gradient(x, y, w)}"
-
-
-def explain_update(w, lr, grad):
-    return f"w = {w} - {lr} * {grad} = {w - lr * grad}"
-
-
-def explain_step(x_val, y_val, w, grad, lr):
-    """The arithmetic of one per-sample step: its gradient, then its update."""
-    return f"\tgrad = {explain_gradient(x_val, y_val, w)}\n\t{explain_update(w, lr, grad)}"
-
-
-def explain_batch_step(w, grad, lr, x_data=x_data, y_data=y_data):
-    """The arithmetic of one full-batch step: each sample's gradient, their mean, the update."""
-    lines = [f"\t{explain_gradient(x, y, w)}" for x, y in zip(x_data, y_data)]
-    terms = " + ".join(str(gradient(x, y, w)) for x, y in zip(x_data, y_data))
-    lines.append(f"\tgrad = ({terms}) / {len(x_data)} = {grad}")
-    lines.append(f"\t{explain_update(w, lr, grad)}")
-    return "\n".join(lines)
-
-
-def settling_text(lr, batch, x_data, y_data):
-    """For data off a line through 0: the least-squares w, and where these steps settle."""
-    best = f"least-squares w (lowest mean loss): {best_w(x_data, y_data):.6g}"
+# The arithmetic of one step (with batch, of the epoch's, x_val and y_val all the samples): the
+# gradient (each sample's, then their mean), then the update.
+def explain_step(x_val, y_val, w, grad, lr, batch):
+    lines, grads, name = "", [], "" if batch else "grad = "
+    for x, y in zip(x_val, y_val) if batch else [(x_val, y_val)]:
+        grads.append(str(gradient(x, y, w)))
+        lines += f"\t{name}2 * {x} * ({x} * {w} - {y}) = {grads[-1]}\n"
     if batch:
-        return f"{best}; full-batch steps settle there"
-    point = settling_point(lr, batch, x_data, y_data)
-    settles = "never settle" if point is None else f"settle at w = {point:.6g}"
-    return f"{best}; per-sample steps at --lr {lr} {settles}"
+        lines += f"\tgrad = ({' + '.join(grads)}) / {len(grads)} = {grad}\n"
+    return lines + f"\tw = {w} - {lr} * {grad} = {w - lr * grad}"
 
 
 # ---------------------------------------------------------------------------
-# Plot: the mean-loss curve in the terminal, with w marked at each epoch
+# Pictures in text: the loss curve, the distance, one step, and the rates
 # ---------------------------------------------------------------------------
 
-WIDTH, HEIGHT = 59, 14  # the curve's columns and rows; with labels, 72 x 20 at most
-MARKS = 60  # a long run marks about this many epochs, evenly spread, beyond the first 10
-ZOOM = 10  # epochs further than ZOOM times the start's distance from best w are left off
+WIDTH = 59  # a picture's columns; with its labels, 72 at most
 
 
-def marked(epoch, epochs):
-    """Whether --plot marks this epoch: the first 10, the last, and evenly spread others."""
-    return epoch < 10 or epoch == epochs - 1 or epoch % -(-epochs // MARKS) == 0
-
-
-def axis_labels(left, centre, right, width=WIDTH):
-    """The labels under a picture: its left end, middle and right end."""
-    digits = 3
-    while len({f"{v:.{digits}g}" for v in (left, centre, right)}) < 3:
-        digits += 1  # a narrow range needs more digits to tell its ends apart (17 always do)
-    ticks = [f"{v:.{digits}g}" for v in (left, centre, right)]
-    axis = ticks[0].ljust(width // 2 - len(ticks[1]) // 2) + ticks[1]
-    return axis.ljust(width - len(ticks[2])) + ticks[2]
-
-
-def picture(start, marks, settle=None, x_data=x_data, y_data=y_data):
-    """The mean loss over w around best_w(), as text, with S at `start` and each
-    (epoch, w) in `marks` as the epoch's digit (0-9) or, after epoch 9, a *.
-    For data off a line, o marks the least-squares w, and x the `settle` point if given."""
-    centre = best_w(x_data, y_data)
-    apart = off_line(x_data, y_data)
-    anchors = [start] + [w for w in [settle] if w is not None]  # always on the picture
-    reach = ZOOM * max(abs(w - centre) for w in anchors)
-    shown = [(epoch, w) for epoch, w in marks if abs(w - centre) <= reach]
-    half = max(abs(w - centre) for w in anchors + [w for _, w in shown]) or 1.0
-    left, right = centre - half, centre + half
-    top = max(mean_loss(left, x_data, y_data), mean_loss(right, x_data, y_data))
-    if not math.isfinite(top):
-        return f"(no plot: the loss near w = {left:.3g} does not fit in a float)"
-    bottom = mean_loss(centre, x_data, y_data)  # the lowest point of the curve
-
-    def cell(w):  # (row, column) of the point (w, mean_loss(w)); row 0 is the top
-        height = mean_loss(w, x_data, y_data)
-        row = round((top - height) / (top - bottom) * (HEIGHT - 1)) if top > bottom else 0
-        return row, round((w - left) / (right - left) * (WIDTH - 1))
-
-    grid = [[" "] * WIDTH for _ in range(HEIGHT)]
-    points = [(left + (right - left) * j / (WIDTH - 1), ".") for j in range(WIDTH)]
-    points += [(w, "*") for epoch, w in shown if epoch >= 10]
-    points += [(w, str(epoch)) for epoch, w in reversed(shown) if epoch < 10]
-    points += [(centre, "o")] * apart + [(w, "x") for w in anchors[1:]]
-    for w, char in points + [(start, "S")]:  # where marks meet, the last drawn shows
-        row, column = cell(w)
-        grid[row][column] = char
-
-    lines = ["mean loss over w: S = start, 0-9 = w after that epoch, * = a later epoch"]
+# A picture's lines, and what was drawn in each cell: each (x, y, char, tag) of points in its cell
+# of box = (left, right, low, high), later ones over earlier; under it the left end, middle and
+# right end of x, with the digits that tell them apart.
+def draw(title, points, box, name="w", rows=14, labels=None):
+    left, right, low, high = box
+    if not math.isfinite(right - left + high - low):
+        return [title, "(no picture: its numbers do not fit in a float)"], {}
+    grid, at = [], {}
+    for row in range(rows):
+        grid.append([" "] * WIDTH)
+    for x, y, char, tag in points:
+        row = (high - y) / (high - low or math.inf) * (rows - 1)
+        column = (x - left) / (right - left) * (WIDTH - 1)
+        if -0.5 <= row < rows - 0.5 and -0.5 <= column < WIDTH - 0.5:  # (false for nan too)
+            grid[round(row)][round(column)] = char
+            at.setdefault((round(row), round(column)), []).append((char, tag))
+    labels, lines = labels or {0: format(high, ".3g"), rows - 1: format(low, ".3g")}, [title]
     for row, chars in enumerate(grid):
-        label = f"{top:.3g}" if row == 0 else f"{bottom:.3g}" if row == HEIGHT - 1 else ""
-        lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
-    lines += [" " * 10 + "+" + "-" * WIDTH, " " * 11 + axis_labels(left, centre, right) + " w"]
-    if apart:
-        lines.append(f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest")
-        if settle is not None:
-            lines.append(f"x = where these per-sample steps settle, w = {settle:.6g}")
-    if len(shown) < len(marks):
-        epoch, w = marks[-1]
-        lines.append(f"{len(marks) - len(shown)} of the marked epochs are off the picture,")
-        lines.append(
-            f"further than {reach:.3g} from {centre:.6g}; after epoch {epoch}, w = {w:.3g}"
-        )
+        lines.append((labels.get(row, "").rjust(9) + " |" + "".join(chars)).rstrip())
+    widest = min(len(format(max(abs(left), abs(right)), ".0f")), 17)  # whole numbers in full
+    for digits in range(max(3, widest), 18):  # the fewest digits that tell the three apart
+        ticks = []
+        for x in left, (left + right) / 2, right:
+            ticks.append(format(x, f".{digits}g"))
+        if len(set(ticks)) == 3:
+            break
+    axis = ticks[0].ljust(WIDTH // 2 - len(ticks[1]) // 2) + ticks[1]
+    axis = name.rjust(9) + "  " + axis.ljust(WIDTH - len(ticks[2])) + ticks[2]
+    return lines + [" " * 10 + "+" + "-" * WIDTH, axis], at
+
+
+# A picture of the mean loss over w around w = bottom, where it is lowest, wide enough for each (w,
+# char, tag) of marks, drawn on the curve, later ones over earlier; with a slope, the tangent of
+# that slope through the last mark. Its lines, and what each cell holds.
+def curve(title, x_data, y_data, bottom, marks, slope=None):
+    half, points, at = 0.0, [], marks[-1][0]
+    for w, _, _ in marks:
+        half = max(half, abs(w - bottom))
+    left, right = bottom - (half or 1.0), bottom + (half or 1.0)
+    height, slant = (
+        mean_loss(at, x_data, y_data),
+        "\\" if (slope or 0) < 0 else "/" if slope else "-",
+    )
+    for j in range(WIDTH):
+        v = left + (right - left) * j / (WIDTH - 1)
+        points.append((v, mean_loss(v, x_data, y_data), ".", None))
+        if slope is not None:  # the tangent: the line through the last mark, of this slope
+            points.append((v, height + slope * (v - at), slant, None))
+    for w, char, tag in marks:
+        points.append((w, mean_loss(w, x_data, y_data), char, tag))
+    # (the loss is symmetric about its lowest point: as high at the right end as at the left)
+    return draw(title, points, (left, right, mean_loss(bottom, x_data, y_data), points[0][1]))
+
+
+# --plot's pictures. The mean loss over w around the least-squares w, with S at the start, each
+# marked (epoch, w) as its digit (0-9) or a * later on, and for data off every line through 0, o at
+# the least-squares w and x where per-sample steps settle; then which marks are drawn under others.
+# And log10 of the distance from w to where w settles, after each marked epoch: for a fixed epoch
+# factor F, a straight line that changes by log10 |F| an epoch.
+def pictures(start, marks, lr, batch, x_data, y_data):
+    import textwrap  # here: only --plot and --rates use it
+
+    a, b, d = epoch_map(lr, batch, x_data, y_data)
+    centre, point, shown = best_w(x_data, y_data), None, []
+    apart = mean_loss(centre, x_data, y_data) > 0  # off every line through 0: no w fits them all
+    try:  # where an epoch leaves w in place: for F = 1 nowhere, or everywhere
+        point = b / (d - a)
+    except (ZeroDivisionError, OverflowError):  # (or past the largest float)
+        pass
+    for epoch, w in marks[::-1]:  # stars, then digits down to 0: the earliest epoch shows
+        shown.append((w, "*" if epoch >= 10 else str(epoch), str(epoch)))
+    settle = apart and not batch and abs(a) < d  # (as epochs converge, their w fits in a float)
+    shown += [(centre, "o", None)] * apart + [(point, "x", None)] * settle + [(start, "S", None)]
+    title = "mean loss over w: S = start, 0-9 = w after that epoch, * = a later epoch"
+    lines, at = curve(title, x_data, y_data, centre, shown)
+    for there in at.values():  # the mark drawn last shows: name the epochs under it
+        char, tag = there.pop()
+        hidden = []
+        for _, epoch in there[::-1]:
+            hidden += [epoch] if epoch else []
+        if hidden:  # (for a star, which epoch's star)
+            which = " of epoch " + tag if char == "*" else ""
+            lines.append(f"epochs under the {char}{which}: {', '.join(hidden)}")
+    lines += [f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest"] * apart
+    lines += [f"x = where these per-sample steps settle, w = {point:.6g}"] * settle
+    if point is None or not marks:
+        return lines + ["(no distance picture: no epochs, or no float where an epoch leaves w)"]
+    last, columns, points, there = max(marks[-1][0], 1), {}, [], []
+    for epoch, w in marks:  # one epoch to a column: the first in each, and always the last
+        columns.setdefault(round(epoch / last * (WIDTH - 1)), (epoch, w))
+    columns[round(marks[-1][0] / last * (WIDTH - 1))] = marks[-1]
+    for epoch, w in sorted(columns.values()):
+        if w == point:
+            there.append(str(epoch))
+        else:
+            points.append((epoch, math.log10(abs(w - point)), "*", None))
+    title = f"log10 of the distance from w to {text(b, d - a, 6)} after each epoch"
+    lines.append(title)
+    if points:
+        heights = list(zip(*points))[1]
+        lines[-1:] = draw(title, points, (0, last, min(heights), max(heights)), "epoch")[0]
+    lines += ["epochs that end exactly there, at distance 0: " + ", ".join(there)] * bool(there)
+    line = "each epoch multiplies the distance by F = 0: after one epoch, w is there"
+    if a:
+        slope = math.log10(abs(a)) - math.log10(d)
+        line = f"each epoch multiplies the distance by F = {factor_text(a, d)}, so on this scale "
+        line += f"the epochs lie on a line of slope log10 |F| = {slope:.3g}"
+        line += " (until it nears rounding, 1e-16 of w)" if slope < 0 else ""
+    lines.append(line)
+    wrapped = []  # the notes, in lines of 72 at most, as the pictures are
+    for line in lines:
+        wrapped += textwrap.wrap(line, 72) if len(line) > 72 else [line]
+    return wrapped
+
+
+# The loss this step goes down, around its lowest point: W at w, with the tangent there (its slope
+# is grad), and N where the step lands; and the slope measured on the curve.
+def step_picture(x_val, y_val, w, grad, lr, batch):
+    xs, ys = (x_val, y_val) if batch else ([x_val], [y_val])
+    title, h = f"loss of the sample ({x_val}, {y_val}) over w", 0.001 * max(abs(w), 1.0)
+    title = "mean loss over w" if batch else title
+    marks = [(w - lr * grad, "N", None), (w, "W", None)]
+    lines = curve(title, xs, ys, best_w(xs, ys) if any(xs) else w, marks, grad)[0]  # (x = 0: flat)
+    slope = (mean_loss(w + h, xs, ys) - mean_loss(w - h, xs, ys)) / (2 * h)
+    lines.append("W = w now, N = where this step lands; the line through W: the tangent")
+    lines.append(f"measured slope: (loss(w + h) - loss(w - h)) / 2h = {slope:.6g}, h = {h:g}")
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------
-# Rates: the epoch factor over the learning rate, and where it is below 1 in size
-# ---------------------------------------------------------------------------
+# A map of the learning rates: the epoch factor F over lr, with -1 < F < 1 marked.
+def rate_map(lr, batch, x_data):
+    import textwrap  # here: only --plot and --rates use it
 
-RATE_ROWS = 13  # F from 2 (top) to -2 (bottom), a third per row: rows 3, 6, 9 are 1, 0, -1
-
-
-def rate_map(lr, batch=False, x_data=x_data):
-    """A map of the learning rates: the epoch factor F over lr, with -1 < F < 1 marked."""
-    import textwrap  # here: only --rates uses it
-
-    intervals = convergent_rates(batch, x_data)
-    right = 1.1 * intervals[-1][1]  # a little past the largest convergent rate
-    column_lr = [right * j / (WIDTH - 1) for j in range(WIDTH)]
-    grid = [["-" if row in (3, 9) else " "] * WIDTH for row in range(RATE_ROWS)]
-    for j, rate in enumerate(column_lr):
-        factor = epoch_factor(rate, batch, x_data)
-        row = round((2 - factor) * 3)
-        mark = "^" if row < 0 else "v" if row >= RATE_ROWS else "."  # off the map: on its edge
-        grid[min(max(row, 0), RATE_ROWS - 1)][j] = mark
-    mode = "full-batch" if batch else "per-sample"
-    lines = [f"epoch factor F over --lr, {mode} steps: w converges where -1 < F < 1"]
-    for row, chars in enumerate(grid):
-        label = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}.get(row, "")
-        lines.append(f"{label:>9} |{''.join(chars)}".rstrip())
-    band = "".join("=" if converges(r, batch, x_data) else " " for r in column_lr)
-    column = round(lr / right * (WIDTH - 1))
-    if lr > right:
-        marker = f"--lr {lr} is off to the right >".rjust(WIDTH)
-    elif column + len(f"^ --lr {lr}") <= WIDTH:
-        marker = " " * column + f"^ --lr {lr}"
-    else:
-        marker = f"--lr {lr} ^".rjust(column + 1)
-    lines += [
-        " " * 10 + "+" + "-" * WIDTH,
-        f"{'lr':>9}  " + axis_labels(0, right / 2, right),
-        f"{'converges':>9}  " + band.rstrip(),
-        " " * 11 + marker,
-    ]
-    lines += textwrap.wrap(f"|F| < 1 for --lr {rates_text(intervals, 6)}", 72)
-    return "\n".join(lines)
+    intervals, points, band = convergent_rates(batch, x_data), [], ""
+    right = 1.1 * intervals[-1][1]  # a little past the largest rate that converges
+    for j in range(WIDTH):
+        r = right * j / (WIDTH - 1)
+        a, _, d = epoch_map(r, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
+        f = max(-3 * d, min(3 * d, a)) / d  # (first cut to -3...3: a / d may not fit in a float)
+        mark = "^" if f > 13 / 6 else "v" if f < -13 / 6 else "."  # off the map: on its edge
+        points += [(r, 1, "-", None), (r, -1, "-", None), (r, max(-2, min(2, f)), mark, None)]
+        band += " " if abs(a) >= d else "="
+    title = f"epoch factor F over --lr, {MODES[batch]} steps: w converges where -1 < F < 1"
+    labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}
+    lines = draw(title, points, (0, right, -2, 2), "lr", 13, labels)[0]
+    label = "--lr " + str(lr)
+    marker = (label + " is off to the right >").rjust(WIDTH)
+    if lr <= right:
+        column = round(lr / right * (WIDTH - 1))
+        marker = " " * column + "^ " + label
+        if len(marker) > WIDTH:  # the label left of the ^
+            marker = (label + " ^").rjust(column + 1)
+    lines += ["converges  " + band.rstrip(), " " * 11 + marker]
+    return "\n".join(lines + textwrap.wrap("|F| < 1 for --lr " + rates_text(intervals, 6), 72))
 
 
 # ---------------------------------------------------------------------------
@@ -457,7 +566,36 @@ def rate_map(lr, batch=False, x_data=x_data):
 # ---------------------------------------------------------------------------
 
 PROG = "gradient_descent.py"
-EXAMPLES = """\
+HELP = """\
+usage: gradient_descent.py [-h] [--lr RATE] [--epochs N] [--w START] [--data PAIRS]
+                           [--batch] [--quiet | --explain | --step] [--plot] [--rates]
+
+Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.
+With no options it prints exactly what the lecture printed.
+
+options:
+  -h, --help    show this help and exit
+  --lr RATE     learning rate: how far each step moves w (default: 0.01)
+  --epochs N    passes over the data (default: 10)
+  --w START     the weight before training (default: 1.0)
+  --data PAIRS  the samples as x,y pairs, in the order the steps take them
+                (default: "1,2 2,4 3,6"); each number 0 or from 1e-150 to 1e150
+                in size
+  --batch       one step per epoch on the mean loss, the loss as the lecture
+                defines it (default: one step per sample, as the lecture's code)
+  --quiet       print only the first line, the last epoch's line and the last line
+  --explain     show each update with the numbers put into the formulas
+  --step        show each step on its loss curve, with the tangent, and its
+                arithmetic and line, then wait: Enter takes the step, a number N
+                takes N steps, q (or the end of the input) stops training there;
+                the prompt goes to stderr, and only when the input is a terminal
+  --plot        after training, draw the loss curve with w marked at each epoch,
+                and the distance from where w settles on a log scale
+  --rates       after training, draw the epoch factor over the learning rate
+
+An option's value may start with '-', as in --w -1e3. --quiet goes with neither
+--explain nor --step, which show every step; the rest go with every option.
+
 examples:
   python3 gradient_descent.py --lr 0.001   too small: w creeps towards 2
   python3 gradient_descent.py --lr 0.1     w zig-zags across 2 and settles
@@ -465,147 +603,75 @@ examples:
   python3 gradient_descent.py --lr 0.5     larger still, and it converges again
   python3 gradient_descent.py --rates      which learning rates converge
   python3 gradient_descent.py --w 3        start above 2, on the other side of it
-  python3 gradient_descent.py --batch      the slide's full-batch form
-  python3 gradient_descent.py --data "1,2 2,4 3,6.5"   data that is not on a line
+  python3 gradient_descent.py --batch      full batch: one step on the mean loss
+  python3 gradient_descent.py --data "1,2 2,4 3,6.5"   off every line y = w * x
   python3 gradient_descent.py --plot       the descent drawn on the loss curve
   python3 gradient_descent.py --explain    the arithmetic of every step
+  python3 gradient_descent.py --step       one step at a time, with the tangent
 
 exit status:
-  0 done, 1 diverged (the loss no longer fits in a float), 2 bad input,
-  3 the output could not be written; Ctrl-C ends it by SIGINT, as it does
-  any program (a shell shows status 130)
+  0 done (also when --step is stopped early), 1 diverged (the loss no longer
+  fits in a float), 2 bad input, 3 the output could not be written; Ctrl-C
+  ends it by SIGINT, as it does any program (a shell shows status 130)
 """
-# argparse reads a value that starts with '-' (but is not a plain number) as an option
-HINTS = {"--w": "--w=-1e3", "--data": '--data="-1,-2 2,4"'}
+OPTIONS = {  # what each option takes
+    "--lr": "a finite number greater than 0",
+    "--epochs": "a whole number, 0 or more",
+    "--w": "a finite number",
+    "--data": 'x,y pairs of numbers, each 0 or from 1e-150 to 1e150 in size, such as "1,2 2,4"',
+}
+FLAGS = ["--batch", "--quiet", "--explain", "--step", "--plot", "--rates"]
 
 
-def make_parser():
-    import argparse  # here, not at the top: a run with no options has no use for it
-
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.\n"
-        "With no options it prints exactly what the lecture printed.",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--lr",
-        default="0.01",
-        metavar="RATE",
-        help="learning rate: how far each step moves w (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--epochs",
-        default="10",
-        metavar="N",
-        help="passes over the data (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--w",
-        default="1.0",
-        metavar="START",
-        help="the weight before training (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--data",
-        default="1,2 2,4 3,6",
-        metavar="PAIRS",
-        help='the samples as x,y pairs, in the order the steps take them (default: "%(default)s")',
-    )
-    parser.add_argument(
-        "--batch",
-        action="store_true",
-        help="one step per epoch on the mean loss, the slide's form "
-        "(default: one step per sample, the lecture's code)",
-    )
-    say = parser.add_mutually_exclusive_group()
-    say.add_argument(
-        "--quiet",
-        action="store_true",
-        help="print only the first line, the last epoch's line and the last line",
-    )
-    say.add_argument(
-        "--explain",
-        action="store_true",
-        help="show each update with the numbers put into the formulas",
-    )
-    parser.add_argument(
-        "--plot",
-        action="store_true",
-        help="after training, draw the loss curve with w marked at each epoch",
-    )
-    parser.add_argument(
-        "--rates",
-        action="store_true",
-        help="after training, draw the epoch factor over the learning rate",
-    )
-
-    # Bad input: one line on stderr, without the usage block, and exit status 2
-    def error(message):
-        option = message.split(":")[0].replace("argument ", "")
-        if message.endswith("expected one argument") and option in HINTS:
-            message += f"; write a value that starts with '-' as {HINTS[option]}"
-        # control characters in what the user typed are shown escaped: one line, no terminal codes
-        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
-        warn(f"error: {message} (see --help)")
-        parser.exit(2)
-
-    parser.error = error
-    parser.print_help = lambda file=None: print(parser.format_help(), end="")  # errors surface
-    return parser
-
-
-def number(text, kind=float):
-    """The number written in text, or None."""
+# The number written in text, if it is finite and above `above`; else None.
+def number(text, kind=float, above=-math.inf):
     try:
-        return kind(text)
+        value = kind(text)
     except ValueError:
         return None
+    return value if above < value < math.inf else None
 
 
-def samples(text):
-    """The x,y pairs written in text, such as "1,2 2,4 3,6", as (x_data, y_data), or None."""
-    pairs = [pair.split(",") for pair in text.split()]
-    values = [number(value) for pair in pairs for value in pair]
-    if not pairs or any(len(pair) != 2 for pair in pairs) or None in values:
-        return None
-    if not all(map(math.isfinite, values)):
-        return None
-    return values[0::2], values[1::2]
-
-
-def check(parser, args):
-    """The options as numbers and flags for descend(); wrong ones end the run here."""
-    lr, epochs, w, data = (
-        number(args.lr),
-        number(args.epochs, int),
-        number(args.w),
-        samples(args.data),
-    )
-    if lr is None or not (math.isfinite(lr) and lr > 0):
-        parser.error(f"argument --lr: expected a finite number greater than 0, got {args.lr!r}")
-    if epochs is None or epochs < 0:
-        parser.error(f"argument --epochs: expected a whole number, 0 or more, got {args.epochs!r}")
-    if w is None or not math.isfinite(w):
-        parser.error(f"argument --w: expected a finite number, got {args.w!r}")
-    if data is None:
-        parser.error(
-            f'argument --data: expected x,y pairs of finite numbers, such as "1,2 2,4", got {args.data!r}'
-        )
-    x_data, y_data = data
-    if not any(x_data):
-        parser.error("argument --data: every x is 0, so the loss does not depend on w")
-    best = best_w(x_data, y_data)  # no start does better: if its loss overflows, blame the data
-    if not (
-        math.isfinite(sum(x * x for x in x_data)) and math.isfinite(mean_loss(best, x_data, y_data))
-    ):
-        parser.error(
-            f"argument --data: expected values whose loss fits in a float, got {args.data!r}"
-        )
-    if not math.isfinite(mean_loss(w, x_data, y_data)):
-        parser.error(f"argument --w: expected a start whose loss fits in a float, got {args.w!r}")
-    return dict(vars(args), lr=lr, epochs=epochs, w=w, data=data)
+# descend()'s arguments from the command line, or None for --help; ValueError says what is wrong,
+# in the user's terms. An option's value is the argument after it, even one that starts with '-'.
+def options(argv):
+    given, args = {}, iter(argv)
+    for arg in args:
+        name, equals, value = arg.partition("=")
+        if arg in ("-h", "--help"):
+            return None
+        if name in FLAGS and not equals:
+            given[name] = True
+        elif name in OPTIONS:
+            given[name] = value if equals else next(args, None)
+            if given[name] is None:
+                raise ValueError("argument " + name + ": expected one argument")
+        else:
+            raise ValueError("unrecognized argument: " + arg)
+    texts = {"--lr": "0.01", "--epochs": "10", "--w": "1.0", "--data": "1,2 2,4 3,6", **given}
+    xs, ys = [], []
+    for pair in texts["--data"].split():
+        x, _, y = pair.partition(",")
+        xs.append(number(x))
+        ys.append(number(y))
+    found = {"lr": number(texts["--lr"], float, 0), "epochs": number(texts["--epochs"], int, -1)}
+    found["w"], found["data"] = number(texts["--w"]), (xs, ys) if xs else None
+    for value in xs + ys:  # each 0 or from 1e-150 to 1e150 in size, so that x * x fits
+        if value is None or value and not 1e-150 <= abs(value) <= 1e150:
+            found["data"] = None
+    for name, expected in OPTIONS.items():
+        if found[name[2:]] is None:
+            raise ValueError(f"argument {name}: expected {expected}, got {texts[name]!r}")
+    if not any(xs):
+        raise ValueError("argument --data: every x is 0, so the loss does not depend on w")
+    if "--quiet" in given and ("--explain" in given or "--step" in given):
+        raise ValueError("argument --quiet: not with --explain or --step, which show every step")
+    if not math.isfinite(mean_loss(found["w"], xs, ys)):
+        start = f"at the start, w = {found['w']}, the loss does not fit in a float: "
+        raise ValueError(start + f"start nearer {best_w(xs, ys):.6g} with --w")
+    for name in FLAGS:
+        found[name[2:]] = name in given
+    return found
 
 
 # ---------------------------------------------------------------------------
@@ -613,94 +679,92 @@ def check(parser, args):
 # ---------------------------------------------------------------------------
 
 
-def printers(lr, epochs, batch, quiet, explain, x_data, y_data):
-    """The training function, and what it calls to print each step and each epoch."""
-    if batch:
-        run, on_step, on_epoch = train_batch, None, print_batch_progress
-        if explain:
-
-            def on_step(w, grad):
-                print(explain_batch_step(w, grad, lr, x_data, y_data))
-
-    else:
-        run, on_step, on_epoch = train, print_grad, print_progress
-        if explain:
-
-            def on_step(x_val, y_val, w, grad):
-                print(explain_step(x_val, y_val, w, grad, lr))
-
-    if quiet:  # keep only the last epoch's line
-        on_step, show_epoch, last = None, on_epoch, epochs - 1
-
-        def on_epoch(epoch, w, l, grad):
-            if epoch == last:
-                show_epoch(epoch, w, l, grad)
-
-    def training(w, lr, epochs, on_step, on_epoch):  # run on the data asked for
-        return run(w, lr, epochs, on_step, on_epoch, x_data, y_data)
-
-    return training, on_step, on_epoch
-
-
-def descend(
-    w=1.0,
-    lr=0.01,
-    epochs=10,
-    batch=False,
-    quiet=False,
-    explain=False,
-    plot=False,
-    rates=False,
-    data=(x_data, y_data),
-):
-    """One run as the command line asks for it; returns the exit status."""
+# One run as the command line asks for it; returns the exit status.
+def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates):
     xs, ys = data
-    training, on_step, on_epoch = printers(lr, epochs, batch, quiet, explain, xs, ys)
-    marks = []  # (epoch, w) for --plot
-    if plot:
-        shown_epoch = on_epoch
+    marks, waits = {}, [0]  # marks: epoch -> w for --plot; waits: steps to take before --step waits
 
-        def on_epoch(epoch, w, l, grad):
-            if marks and not marked(marks[-1][0], epochs):
-                marks.pop()  # keep only the marked epochs and the latest one
-            marks.append((epoch, w))
-            shown_epoch(epoch, w, l, grad)
+    def on_step(x_val, y_val, w, grad):  # what each step shows, and where --step waits
+        if step:
+            print(step_picture(x_val, y_val, w, grad, lr, batch))
+        if step or explain:
+            print(explain_step(x_val, y_val, w, grad, lr, batch))
+        if not batch:
+            print_grad(x_val, y_val, w, grad)
+        return step and stop(waits)
 
-    if epochs > 0 and not converges(lr, batch, xs):
-        factor, shift = exact_map(lr, batch, xs, ys)
-        if factor * w + shift != w:  # a start that an epoch leaves where it is stays there
-            warn(f"warning: {growth_note(lr, batch, xs, ys)}")
-    apart = off_line(xs, ys)
-    if explain:
-        print(EXPLAIN_BATCH if batch else EXPLAIN_STEP)
-        if apart:
-            print(settling_text(lr, batch, xs, ys))
+    def on_epoch(epoch, w, l, grad):  # what each epoch shows, and what --plot keeps
+        if plot:  # every 2**k-th epoch, at most WIDTH - 1 of them, and the latest
+            marks[epoch], every = w, 1 << (epoch // (WIDTH - 1)).bit_length()
+            for e in list(marks) if len(marks) > WIDTH else [epoch - 1]:
+                if e % every and e < epoch:
+                    del marks[e]
+        if quiet and epoch < epochs - 1:
+            return
+        if batch:  # the lecture's line, with the epoch's gradient
+            print("progress:", epoch, "grad=", round(grad, 2), "w=", round(w, 2), end=" ")
+            print("loss=", round(l, 2))
+        else:
+            print_progress(epoch, w, l, grad)
 
-    def show_pictures():
-        if plot:
-            settle = settling_point(lr, batch, xs, ys) if apart and not batch else None
-            print(picture(w, marks, settle, xs, ys))
-        if rates:
-            print(rate_map(lr, batch, xs))
-
+    a, b, d = epoch_map(lr, batch, xs, ys)
+    p, q = w.as_integer_ratio()  # an epoch leaves w in place if (a w + b) / d = w, exactly
+    if epochs and abs(a) >= d and (a == d or (a - d) * p + b * q):
+        warn("warning: " + growth_note(lr, batch, xs, ys))
+    if explain or step:
+        print(EXPLAIN_BATCH if batch else EXPLAIN)
+    status, training = 0, train_batch if batch else train
     try:
-        lecture(w, lr, epochs, training, on_step, on_epoch)
+        lecture(w, lr, epochs, None if quiet else on_step, on_epoch, (training, xs, ys))
     except OverflowError as exc:
-        show_pictures()
+        status = 1
         sys.stdout.flush()  # the lines so far come first, then why it stopped
         warn(f"diverged: {exc}; {growth_note(lr, batch, xs, ys)}")
-        return 1
-    show_pictures()
-    return 0
+    if plot:
+        print("\n".join(pictures(w, sorted(marks.items()), lr, batch, xs, ys)))
+    if rates:
+        print(rate_map(lr, batch, xs))
+    return status
+
+
+# --step: whether to stop training here. When no steps are left to take without a pause, asks:
+# Enter takes this step, a number N takes N steps, q or the end of the input stops.
+def stop(waits):
+    waits[0] -= 1
+    sys.stdout.flush()  # the step shows before the question
+    while waits[0] < 0:
+        if sys.stdin and sys.stdin.isatty():
+            prompt = "Enter: take this step, N: take N steps, q: stop > "
+            print(prompt, end="", file=sys.stderr, flush=True)
+        answer = sys.stdin.readline() if sys.stdin else ""
+        reply = answer.strip() or "1"
+        if not answer or reply == "q":
+            return True
+        if reply.isdecimal() and reply.strip("0"):  # (a number past the steps left: all of them)
+            waits[0] = int(reply.lstrip("0")[:19]) - 1
+        else:
+            warn("expected Enter, a whole number of steps or q, got " + repr(reply))
+    return False
 
 
 def main(argv=None):
+    """The command line: the lecture's run with no options; returns the exit status."""
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # the lecture's run, with nothing to parse or check
         lecture()
         return 0
-    parser = make_parser()
-    return descend(**check(parser, parser.parse_args(argv)))
+    try:
+        found = options(argv)
+    except ValueError as error:  # one line, with the characters that do not print escaped
+        message = ""
+        for char in str(error):
+            message += char if char.isprintable() else repr(char)[1:-1]
+        warn("error: " + message + " (see --help)")
+        return 2
+    if not found:
+        print(HELP, end="")
+        return 0
+    return descend(**found)
 
 
 # ---------------------------------------------------------------------------
@@ -708,67 +772,62 @@ def main(argv=None):
 # ---------------------------------------------------------------------------
 
 
+# One line on stderr. If stderr is closed or failing, the run goes on without it.
 def warn(text):
-    """One line on stderr. If stderr is closed or failing, the run goes on without it."""
     if sys.stderr is None:  # started with stderr closed: never fall back on stdout
         return
     try:
-        print(f"{PROG}: {text}", file=sys.stderr)  # stderr is line-buffered: written now
-    except OSError:
-        quieten(sys.stderr)
+        print(PROG + ": " + text, file=sys.stderr)  # stderr is line-buffered: written now
+    except OSError:  # point it at the null device, so nothing fails again at exit
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
-def quieten(stream):
-    """Point a failed stream at the null device, so nothing fails again at exit."""
-    import os
-
-    os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-
-
-def interrupted():
-    """End the process as an uncaught Ctrl-C does: the lines so far reach the reader,
-    then SIGINT, so that a shell running it in a loop stops too."""
-    try:
-        sys.stdout.flush()
-    except (OSError, RuntimeError):  # nothing more can reach the reader
-        pass
-    import os
-    import signal  # here: only a run that is interrupted pays for loading it
-
-    if sys.platform == "win32":  # no signal to re-send: the status shells give for Ctrl-C
-        os._exit(130)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    os.kill(os.getpid(), signal.SIGINT)
-
-
-def unraisable(report):
-    """Python drops an exception it cannot raise, as in a callback of its import machinery,
-    with only an "Exception ignored" message; a Ctrl-C must not be dropped."""
-    if issubclass(report.exc_type, KeyboardInterrupt):
-        interrupted()
-    sys.__unraisablehook__(report)
-
-
+# main() as a command: its exit status, with faults turned into one line on stderr.
 def command():
-    """main() as a command: its exit status, with faults turned into one line on stderr."""
+    import io
+
     if sys.stdout is None:  # started with stdout closed
         warn("error: cannot write output: stdout is closed")
         return 3
-    sys.unraisablehook = unraisable
+    out = sys.stdout
+    if not hasattr(out.buffer, "raw"):  # unbuffered (-u): a full pipe must not drop lines unseen
+        buffered = io.BufferedWriter(out.buffer)
+        sys.stdout = io.TextIOWrapper(buffered, out.encoding, out.errors, line_buffering=True)
+    if sys.argv[1:]:  # Ctrl-C during a write loses at most that write (the lecture's lines are
+        sys.stdout.reconfigure(write_through=True)  # too few to fill a pipe and make one wait)
+    status = None
     try:
-        try:
-            status = main()
-        except SystemExit as stop:  # --help, and bad input
-            status = stop.code
+        status = main()
         sys.stdout.flush()  # a failed write shows up here, not as noise at exit
     except KeyboardInterrupt:
-        interrupted()
+        pass
     except OSError as error:  # stderr's failures are dealt with in warn(): this is stdout
-        quieten(sys.stdout)
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing fails again at exit
         if isinstance(error, BrokenPipeError):  # the reader went away, as with `| head`
             return 141
-        warn(f"error: cannot write output: {error.strerror}")
+        warn(f"error: cannot write output: {error.strerror or error}")
         return 3
+    while status is None:  # Ctrl-C: end as it ends any program, after what was printed reaches
+        try:  # the reader, by SIGINT, so that a shell running it in a loop stops too
+            import os
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second press only starts this again
+            try:
+                sys.stdout.flush()  # waits for a reader that is not reading yet, as `less` does
+            except (OSError, ValueError):  # nothing more can reach the reader
+                pass
+            if sys.platform == "win32":  # no SIGINT to send: the status shells give for it
+                return 130
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGINT)
+            status = 130  # (if the signal is blocked)
+        except KeyboardInterrupt:
+            pass
     return status
 
 

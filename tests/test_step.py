@@ -1,0 +1,144 @@
+"""--step: one step at a time, answered from stdin (a pipe here; a terminal gets a prompt).
+
+In the lecture's run the first steps, from w = 1 at lr 0.01, are: sample (1, 2) with
+grad 2 * 1 * (1 - 2) = -2, to w = 1.02; sample (2, 4) with grad 4 * (2.04 - 4) = -7.84, to
+w = 1.0984; sample (3, 6) with grad 6 * (3.2952 - 6) = -16.2288, to w = 1.260688.
+"""
+
+import io
+import sys
+
+import pytest
+from conftest import TRANSCRIPT
+
+import gradient_descent as gd
+
+PICTURE = "loss of the sample "
+
+
+def lecture_lines(out):
+    """The lines the lecture's own script prints, in order."""
+    return [
+        line
+        for line in out.splitlines()
+        if line.startswith(("Prediction", "\tgrad: ", "progress:", "Predicted"))
+    ]
+
+
+def steps_shown(out):
+    return sum(line.startswith(PICTURE) for line in out.splitlines())
+
+
+def after_training(out):
+    return float(out.splitlines()[-1].split()[-1]) / 4  # the prediction for 4 hours is 4 w
+
+
+def test_enough_enter_presses_give_the_lectures_lines(run):
+    result = run("--step", stdin="\n" * 30)
+    assert lecture_lines(result.out) == TRANSCRIPT.splitlines()
+    assert (result.status, result.err, steps_shown(result.out)) == (0, "", 30)
+
+
+def test_each_step_shows_its_picture_arithmetic_measured_slope_and_line(run):
+    out = run("--step", "--epochs", 1, stdin="\n\n\n").out
+    lines = out.splitlines()
+    assert lines[0] == "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+    assert lines[1] == "Prediction (before training) 4 4.0"
+    assert lines[2] == "loss of the sample (1.0, 2.0) over w"
+    after = lines[
+        lines.index("W = w now, N = where this step lands; the line through W: the tangent") :
+    ]
+    assert after[1] == "measured slope: (loss(w + h) - loss(w - h)) / 2h = -2, h = 0.001"
+    assert after[2:5] == [
+        "\tgrad = 2 * 1.0 * (1.0 * 1.0 - 2.0) = -2.0",
+        "\tw = 1.0 - 0.01 * -2.0 = 1.02",
+        "\tgrad:  1.0 2.0 -2.0",
+    ]
+    assert after[5] == "loss of the sample (2.0, 4.0) over w"
+
+
+def test_a_number_takes_that_many_steps_without_asking(run):
+    # 2 steps, then q when the third is shown: w after two steps is 1.0984
+    result = run("--step", stdin="2\nq\n")
+    assert steps_shown(result.out) == 3
+    assert after_training(result.out) == pytest.approx(1.0984)
+    assert result.status == 0
+
+
+def test_q_stops_training_where_it_is_with_status_0(run):
+    result = run("--step", stdin="q\n")
+    assert steps_shown(result.out) == 1
+    assert (
+        result.out.splitlines()[-1] == "Predicted score (after training) 4 hours of studying:  4.0"
+    )
+    assert (result.status, result.err) == (0, "")
+
+
+def test_the_end_of_the_input_stops_training_too(run):
+    result = run("--step", stdin="\n\n")  # two steps taken; the third is shown, then nothing
+    assert steps_shown(result.out) == 3
+    assert after_training(result.out) == pytest.approx(1.0984)
+    assert result.status == 0
+
+
+@pytest.mark.parametrize("reply", ["-3", "abc", "0", "1.5", "2 3", "q!"])
+def test_a_reply_that_is_not_understood_is_said_so_and_asked_again(run, reply):
+    result = run("--step", "--epochs", 1, stdin=reply + "\n\nq\n")
+    assert (
+        result.err
+        == f"gradient_descent.py: expected Enter, a whole number of steps or q, got {reply!r}\n"
+    )
+    assert steps_shown(result.out) == 2  # the reply took no step; Enter took the first
+    assert result.status == 0
+
+
+def test_a_number_past_the_steps_left_takes_them_all(run):
+    result = run("--step", stdin="99999999999999999999999999999\n")
+    assert lecture_lines(result.out) == TRANSCRIPT.splitlines()
+
+
+def test_leading_zeros_and_spaces_are_read_as_a_person_means_them(run):
+    result = run("--step", "--epochs", 1, stdin="  002 \nq\n")
+    assert steps_shown(result.out) == 3 and after_training(result.out) == pytest.approx(1.0984)
+
+
+def test_with_batch_each_epoch_is_one_step_on_the_mean_loss(run):
+    # the mean loss (14/3)(w - 2)^2; the first step: grad = -28/3, w = 1 + 0.28/3
+    result = run("--step", "--batch", "--epochs", 3, stdin="\nq\n")
+    out = result.out
+    assert out.count("mean loss over w") == 2
+    assert "\tgrad = (-2.0 + -8.0 + -18.0) / 3 = -9.333333333333334" in out.splitlines()
+    assert after_training(out) == pytest.approx(1 + 0.28 / 3)
+
+
+def test_the_pictures_come_after_training_however_it_stopped(run):
+    out = run("--step", "--plot", "--rates", stdin="q\n").out
+    assert (
+        out.index("Predicted score")
+        < out.index("mean loss over w: S")
+        < out.index("epoch factor F")
+    )
+
+
+def test_explain_with_step_is_step(run):
+    assert run("--step", "--explain", stdin="\n" * 30) == run("--step", stdin="\n" * 30)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Terminal("\nq\n"))
+    assert gd.main(["--step", "--epochs", 1]) == 0
+    out, err = capsys.readouterr()
+    prompt = "Enter: take this step, N: take N steps, q: stop > "
+    assert err == prompt * 2
+    assert prompt not in out
+
+
+def test_a_closed_stdin_is_the_end_of_the_input(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    assert gd.main(["--step"]) == 0
+    assert capsys.readouterr().out.count(PICTURE) == 1
