@@ -1,41 +1,59 @@
-"""The README shows real output: each `$ python3 gradient_descent.py ...` block prints what it
-says, each `>>>` session gives what it shows, and CI runs the README's own test command."""
+"""The README shows real output: each `$ ...` block prints what it says when run as written,
+the Korean guide shows the same blocks as the English part, each `>>>` session gives what it
+shows, the numbers in the prose are true, and CI runs the README's own test command."""
 
 import doctest
+import math
+import os
 import re
-import shlex
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import LECTURE_FACTOR, ROOT, cells, grid, per_sample_factor, picture
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(
-    r"```text\n\$ python3 gradient_descent\.py([^\n]*)\n(.*?)```", README, re.DOTALL
-)
+ENGLISH, KOREAN = README.split("## 한국어 안내 (Korean guide)")
+BLOCK = r"```text\n\$ ([^\n]*)\n(.*?)```"
+BLOCKS = dict(re.findall(BLOCK, ENGLISH, re.DOTALL))
 SESSIONS = re.findall(r"```python\n(>>> .*?)```", README, re.DOTALL)
 
 
 def test_the_readme_has_command_blocks_and_sessions():
-    assert len(BLOCKS) >= 5
-    assert len(SESSIONS) >= 2
+    assert len(BLOCKS) >= 15
+    assert len(SESSIONS) == 4
 
 
-@pytest.mark.parametrize("args, shown", BLOCKS, ids=[args.strip() for args, _ in BLOCKS])
-def test_each_readme_block_is_what_the_command_prints(args, shown):
-    # -u keeps stdout and stderr in the order a terminal shows them
-    result = subprocess.run(
-        [sys.executable, "-u", "gradient_descent.py", *shlex.split(args)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        check=False,
+def test_the_korean_guide_shows_the_same_commands_and_outputs_as_the_english_part():
+    assert re.findall(BLOCK, KOREAN, re.DOTALL) == re.findall(BLOCK, ENGLISH, re.DOTALL)
+    assert re.findall(r"```python\n.*?```", KOREAN, re.DOTALL) == re.findall(
+        r"```python\n.*?```", ENGLISH, re.DOTALL
     )
-    assert result.stdout == shown
+
+
+def test_each_readme_block_is_what_the_command_prints_when_run_as_written():
+    # as a terminal shows it: stdout and stderr in the order written (unbuffered), through a
+    # shell, so that `printf ... |` feeds --step; all at once, to keep the suite quick
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    runs = {}
+    for command in BLOCKS:
+        shell = command.replace(
+            "python3 gradient_descent.py", f"'{sys.executable}' gradient_descent.py"
+        )
+        runs[command] = subprocess.Popen(
+            ["sh", "-c", shell + " 2>&1"], cwd=ROOT, stdout=subprocess.PIPE, env=env
+        )
+    try:
+        printed = {
+            command: run.communicate(timeout=30)[0].decode() for command, run in runs.items()
+        }
+    finally:
+        for run in runs.values():
+            if run.poll() is None:
+                run.kill()
+            run.communicate()
+    for command, shown in BLOCKS.items():
+        assert printed[command] == shown, command
 
 
 @pytest.mark.parametrize("session", SESSIONS)
@@ -47,28 +65,39 @@ def test_each_readme_python_session_gives_what_it_shows(session):
 
 
 def test_ci_runs_the_readmes_linux_test_command_as_written():
-    row = next(line for line in README.splitlines() if line.startswith("| Linux, macOS |"))
-    command = row.split("`")[3]
+    rows = [line for line in README.splitlines() if line.startswith("| Linux, macOS |")]
+    assert len(rows) == 2 and rows[0] == rows[1]  # the English and the Korean table
+    command = rows[0].split("`")[3]
     assert command.startswith("python3 -m venv .venv && ")
     assert command in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
-def test_the_test_run_collects_nothing_outside_tests():
-    # the README's test command makes .venv inside the project; nothing in it may be collected
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    ids = [line for line in result.stdout.splitlines() if "::" in line]
-    assert len(ids) > 100
-    assert all(line.startswith("tests/") for line in ids)
+def test_every_plot_in_the_readme_accounts_for_every_marked_epoch():
+    plots = {command: shown for command, shown in BLOCKS.items() if "--plot" in command}
+    assert len(plots) == 2
+    # the lecture's ten epochs: each drawn as its digit, none under another mark
+    lecture = plots["python3 gradient_descent.py --plot --quiet"]
+    rows = grid(picture(lecture, "mean loss over w"))
+    assert sorted(char for row in rows for char in row if char.isdigit()) == list("0123456789")
+    assert "epochs under" not in lecture
+    # at lr 1 the loss would overflow in epoch 74, so epochs 0 to 73 ran; past 58 epochs every
+    # second one is kept, and the last: 0, 2, ..., 72 and 73, each a star in its own column
+    climb = plots["python3 gradient_descent.py --lr 1 --epochs 1000 --quiet --plot"]
+    stars = cells(grid(picture(climb, "log10 of the distance")), "*")
+    assert len(stars) == len({column for _, column in stars}) == 37 + 1
 
 
-def per_sample_factor(a):
-    return (1 - 2 * a) * (1 - 8 * a) * (1 - 18 * a)
+# Per sample at rate a on the lecture's data, an epoch multiplies w - 2 by this
+def factor(a):
+    return per_sample_factor(a, (1, 2, 3))
+
+
+def settle(a, xs=(1, 2, 3), ys=(2, 4, 6.5)):
+    """Where per-sample steps settle: an epoch takes w to F w + C; w = C / (1 - F)."""
+    f, c = 1.0, 0.0
+    for x, y in zip(xs, ys):
+        f, c = f * (1 - 2 * a * x * x), c * (1 - 2 * a * x * x) + 2 * a * x * y
+    return c / (1 - f)
 
 
 @pytest.mark.parametrize(
@@ -76,27 +105,56 @@ def per_sample_factor(a):
     [
         # the progress line's loss after epoch 0, and the mean loss at the same w
         ("(3 * 1.260688 - 6)^2 = 4.92", 4.92, round((3 * 1.260688 - 6) ** 2, 2)),
-        ("at the same w is 2.55", 2.55, round(14 / 3 * (1.260688 - 2) ** 2, 2)),
-        ("0.98 * 0.92 * 0.82 = 0.739312", 0.739312, round(0.98 * 0.92 * 0.82, 6)),
-        ("w = 2 - 0.739312^10 = 1.9512...", 1.9512, int((2 - 0.739312**10) * 1e4) / 1e4),
+        ("(14/3) * (w - 2)^2 = 2.55", 2.55, round(14 / 3 * (1.260688 - 2) ** 2, 2)),
+        ("0.98 * 0.92 * 0.82 = 0.739312", 0.739312, round(LECTURE_FACTOR, 6)),
+        ("w = 2 - 0.739312^10 = 1.9512...", 1.9512, math.floor((2 - 0.739312**10) * 1e4) / 1e4),
+        # the first --step: the gradient, the tangent's slope, where the step lands
+        ("2 * 1 * (1 * 1 - 2)", -2, 2 * 1 * (1 * 1 - 2)),
+        ("w - 0.01 * -2 = 1.02", 1.02, 1 - 0.01 * -2),
         # the second interval of learning rates
-        ("0.868 at lr 0.48", 0.868, round(per_sample_factor(0.48), 3)),
-        ("0 at 0.5", 0, per_sample_factor(0.5)),
-        ("-0.999 at 0.519", -0.999, round(per_sample_factor(0.519), 3)),
+        ("0.868 at lr 0.48", 0.868, round(factor(0.48), 3)),
+        ("0 at 0.5", 0, factor(0.5)),
+        ("-0.999 at 0.519", -0.999, round(factor(0.519), 3)),
         ("(their factors are about -3 and -8)", (-3, -8), (1 - 8 * 0.5, 1 - 18 * 0.5)),
-        ("F = (1 - 2)(1 - 8)(1 - 18) = -119", -119, per_sample_factor(1)),
+        ("F = (1 - 2)(1 - 8)(1 - 18) = -119", -119, factor(1)),
+        ("log10 119 = 2.08", 2.08, round(math.log10(119), 2)),
         ("(49 - sqrt(385))/144 = 0.20402", 0.20402, round((49 - 385**0.5) / 144, 5)),
         ("(49 + sqrt(385))/144 = 0.47654", 0.47654, round((49 + 385**0.5) / 144, 5)),
-        ("1 - 2 * 0.2 * 14/3 = -0.87", -0.87, round(1 - 0.4 * 14 / 3, 2)),
         ("3/14, about 0.214", 0.214, round(3 / 14, 3)),
-        # data off the line: the least-squares w, and each sample's own best w
+        # the distance picture's line
+        ("log10 F = -0.131", -0.131, round(math.log10(LECTURE_FACTOR), 3)),
+        ("to -1.31 after epoch 9", -1.31, round(10 * math.log10(LECTURE_FACTOR), 2)),
+        # data off every line through 0: the least-squares w, each sample's own best w, and
+        # where per-sample steps settle
         ("29.5/14 = 2.10714", 2.10714, round(29.5 / 14, 5)),
         ("(2, 2 and 2.1667)", (2, 2, 2.1667), (2 / 1, 4 / 2, round(6.5 / 3, 4))),
+        ("2.26596 at lr 0.1", 2.26596, round(settle(0.1), 5)),
+        ("2.11508 at lr 0.01", 2.11508, round(settle(0.01), 5)),
+        ("2.10790 at lr 0.001", 2.1079, round(settle(0.001), 5)),
+        # the sessions: w after each epoch, and four samples on y = 2x
+        ("[1.26, 1.45, 1.6, 1.7, 1.78, 1.84, 1.88, 1.91, 1.93, 1.95]",
+         [1.26, 1.45, 1.6, 1.7, 1.78, 1.84, 1.88, 1.91, 1.93, 1.95],
+         [round(2 - LECTURE_FACTOR ** (e + 1), 2) for e in range(10)]),
+        ("1.999", 1.999, round(2 - (LECTURE_FACTOR * (1 - 0.02 * 16)) ** 10, 4)),
+        ("0.30000000000000004", 0.30000000000000004, 0.1 + 0.2),
     ],
-)
+)  # fmt: skip
 def test_the_numbers_in_the_readme_prose_are_true(said, stated, value):
-    assert words(said) in words(README)
+    assert words(said) in words(ENGLISH)
     assert stated == value
+
+
+def test_the_roots_of_f_minus_1_and_f_plus_1_are_the_interval_ends():
+    # F = 1: 72a^2 - 49a + 7 = 0 (after dividing the cubic by -4a); F = -1: the cubic
+    for a in ((49 - 385**0.5) / 144, (49 + 385**0.5) / 144):
+        assert factor(a) == pytest.approx(1, abs=1e-12)
+    low, high = 0.5, 0.53  # the cubic 144a^3 - 98a^2 + 14a - 1 changes sign between them
+    for _ in range(60):
+        middle = (low + high) / 2
+        low, high = (
+            (middle, high) if 144 * middle**3 - 98 * middle**2 + 14 * middle < 1 else (low, middle)
+        )
+    assert round(low, 5) == 0.51901 and factor(low) == pytest.approx(-1, abs=1e-12)
 
 
 def words(text):
