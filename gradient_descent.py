@@ -383,7 +383,7 @@ def growth_note(lr, batch, x_data, y_data):
 # ---------------------------------------------------------------------------
 
 EXPLAIN = "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
-EXPLAIN_BATCH = "each epoch: grad = the mean of 2 * x * (x * w - y), then w = w - lr * grad"
+EXPLAIN_BATCH = "each epoch: grad = mean of 2 * x * (x * w - y), then w = w - lr * grad"
 
 
 # The arithmetic of one step (with batch, of the epoch's, x_val and y_val all the samples): the
@@ -424,8 +424,8 @@ def draw(title, points, box, name="w", rows=14, labels=None):
     labels, lines = labels or {0: format(high, ".3g"), rows - 1: format(low, ".3g")}, [title]
     for row, chars in enumerate(grid):
         lines.append((labels.get(row, "").rjust(9) + " |" + "".join(chars)).rstrip())
-    widest = min(len(format(max(abs(left), abs(right)), ".0f")), 17)  # whole numbers in full
-    for digits in range(max(3, widest), 18):  # the fewest digits that tell the three apart
+    widest = len(format(max(abs(left), abs(right)), ".0f"))  # whole numbers in full, below 1e15
+    for digits in range(max(3, widest) if widest < 16 else 3, 18):  # the fewest that tell apart
         ticks = []
         for x in left, (left + right) / 2, right:
             ticks.append(format(x, f".{digits}g"))
@@ -440,14 +440,12 @@ def draw(title, points, box, name="w", rows=14, labels=None):
 # char, tag) of marks, drawn on the curve, later ones over earlier; with a slope, the tangent of
 # that slope through the last mark. Its lines, and what each cell holds.
 def curve(title, x_data, y_data, bottom, marks, slope=None):
-    half, points, at = 0.0, [], marks[-1][0]
-    for w, _, _ in marks:
+    half, points, at = abs(bottom) / 1e6, [], marks[-1][0]  # (wide enough for 7 digits to
+    for w, _, _ in marks:  # tell its ends apart)
         half = max(half, abs(w - bottom))
     left, right = bottom - (half or 1.0), bottom + (half or 1.0)
-    height, slant = (
-        mean_loss(at, x_data, y_data),
-        "\\" if (slope or 0) < 0 else "/" if slope else "-",
-    )
+    height = mean_loss(at, x_data, y_data)
+    slant = "\\" if (slope or 0) < 0 else "/" if slope else "-"
     for j in range(WIDTH):
         v = left + (right - left) * j / (WIDTH - 1)
         points.append((v, mean_loss(v, x_data, y_data), ".", None))
@@ -485,9 +483,9 @@ def pictures(start, marks, lr, batch, x_data, y_data):
         hidden = []
         for _, epoch in there[::-1]:
             hidden += [epoch] if epoch else []
-        if hidden:  # (for a star, which epoch's star)
+        if hidden:  # (for a star, which epoch's star; notes wrapped at 72, as the pictures are)
             which = " of epoch " + tag if char == "*" else ""
-            lines.append(f"epochs under the {char}{which}: {', '.join(hidden)}")
+            lines += textwrap.wrap(f"epochs under the {char}{which}: {', '.join(hidden)}", 72)
     lines += [f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest"] * apart
     lines += [f"x = where these per-sample steps settle, w = {point:.6g}"] * settle
     if point is None or not marks:
@@ -506,18 +504,17 @@ def pictures(start, marks, lr, batch, x_data, y_data):
     if points:
         heights = list(zip(*points))[1]
         lines[-1:] = draw(title, points, (0, last, min(heights), max(heights)), "epoch")[0]
-    lines += ["epochs that end exactly there, at distance 0: " + ", ".join(there)] * bool(there)
+    if there:
+        lines += textwrap.wrap(
+            "epochs that end exactly there, at distance 0: " + ", ".join(there), 72
+        )
     line = "each epoch multiplies the distance by F = 0: after one epoch, w is there"
     if a:
         slope = math.log10(abs(a)) - math.log10(d)
         line = f"each epoch multiplies the distance by F = {factor_text(a, d)}, so on this scale "
         line += f"the epochs lie on a line of slope log10 |F| = {slope:.3g}"
         line += " (until it nears rounding, 1e-16 of w)" if slope < 0 else ""
-    lines.append(line)
-    wrapped = []  # the notes, in lines of 72 at most, as the pictures are
-    for line in lines:
-        wrapped += textwrap.wrap(line, 72) if len(line) > 72 else [line]
-    return wrapped
+    return lines + textwrap.wrap(line, 72)
 
 
 # The loss this step goes down, around its lowest point: W at w, with the tangent there (its slope
@@ -565,7 +562,6 @@ def rate_map(lr, batch, x_data):
 # Command line: the options, and checking what they are given
 # ---------------------------------------------------------------------------
 
-PROG = "gradient_descent.py"
 HELP = """\
 usage: gradient_descent.py [-h] [--lr RATE] [--epochs N] [--w START] [--data PAIRS]
                            [--batch] [--quiet | --explain | --step] [--plot] [--rates]
@@ -777,7 +773,9 @@ def warn(text):
     if sys.stderr is None:  # started with stderr closed: never fall back on stdout
         return
     try:
-        print(PROG + ": " + text, file=sys.stderr)  # stderr is line-buffered: written now
+        print(
+            "gradient_descent.py: " + text, file=sys.stderr
+        )  # stderr is line-buffered: written now
     except OSError:  # point it at the null device, so nothing fails again at exit
         import os
 

@@ -5,6 +5,7 @@ with a ValueError; --explain's arithmetic is the arithmetic done, on every Pytho
 import itertools
 
 import pytest
+from conftest import picture
 
 import gradient_descent as gd
 
@@ -23,6 +24,7 @@ def sweep_cases():
         yield ["--data", f"1,{v!r} 2,4"]
         yield ["--data", f"{v!r},{v!r}", "--lr", 0.1]
         yield ["--data", f"{v!r},1 1,2", "--lr", 2]
+        yield ["--data", f"1,{v!r}", "--w", v]  # a start at the lowest point: w stays there
 
 
 @pytest.mark.parametrize("mode", MODES, ids=" ".join)
@@ -59,6 +61,14 @@ def test_sizes_that_cannot_be_used_are_refused_in_the_users_terms(run, args, sai
     result = run(*args)
     assert result.status == 2
     assert result.err.startswith("gradient_descent.py: error: " + said)
+
+
+def test_a_picture_around_a_large_w_is_wide_enough_to_tell_its_ends_apart(run):
+    # w = 1e149 is already the lowest point; 1e149 +- 1 would be the same float
+    lines = picture(run("--data", "1,1e149", "--w", 1e149, "--plot").out, "mean loss over w")
+    ticks = lines[16].split()[1:]
+    assert len(set(ticks)) == 3 and float(ticks[0]) < 1e149 < float(ticks[2])
+    assert "epochs under the S: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" in lines
 
 
 def test_the_smallest_and_largest_data_the_script_takes_still_train(run):
