@@ -1,15 +1,13 @@
 """Gradient descent by hand, as in lecture 3 of Sung Kim's "PyTorch Zero to All".
 
-The runnable companion to the blog post "PyTorch Lecture about Machine
-Learning - 3: Gradient Descent". Standard library only, Python 3.9 or newer:
-
-    python gradient_descent.py
-
-prints what the lecture printed: w starts at 1.0 and slides towards 2.
-`python gradient_descent.py --help` lists the experiments.
+`python gradient_descent.py` prints what the lecture printed; `--help` lists the experiments.
 """
+# The runnable companion to the blog post "PyTorch Lecture about Machine Learning - 3: Gradient
+# Descent". Standard library only, Python 3.9 or newer.
 
+import io
 import math
+import os
 import sys
 
 # What help(gradient_descent) lists: the lecture's part, and what else you would call
@@ -61,7 +59,10 @@ def train(w=1.0, lr=0.01, epochs=10, on_step=None, on_epoch=None, x_data=x_data,
             # Compute derivative w.r.t to the learned weights
             grad = gradient(x_val, y_val, w)
             if not math.isfinite(loss(x_val, y_val, w - lr * grad)):
-                raise OverflowError(f"in epoch {epoch}, the step from w = {w} {OVERFLOW}")
+                raise OverflowError(
+                    f"in epoch {epoch}, the step from w = {w} would take the loss"
+                    " past the largest float"
+                )
             if on_step and on_step(x_val, y_val, w, grad):
                 return w
             # Update the weights
@@ -84,8 +85,8 @@ def print_progress(epoch, w, l, grad):  # the lecture's line leaves out grad
 
 # The lecture's run: w = 1.0 stands for a random start
 def lecture(w=1.0, lr=0.01, epochs=10, on_step=print_grad, on_epoch=print_progress, data=None):
-    """Print the prediction for 4 hours, train, print the prediction again; return w.
-    data: (training, x_data, y_data), for another kind of training or other samples."""
+    """Print the prediction for 4 hours, train, print the prediction again; return w."""
+    # data: (training, x_data, y_data), for another kind of training or other samples
     training, *samples = data or (train, x_data, y_data)
     # Before training
     print("Prediction (before training)", 4, forward(4, w))
@@ -95,7 +96,6 @@ def lecture(w=1.0, lr=0.01, epochs=10, on_step=print_grad, on_epoch=print_progre
     return w
 
 
-OVERFLOW = "would take the loss past the largest float"
 MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
 
 
@@ -141,7 +141,10 @@ def train_batch(
     for epoch in range(epochs):
         grad = mean_gradient(w, x_data, y_data)
         if not math.isfinite(mean_loss(w - lr * grad, x_data, y_data)):
-            raise OverflowError(f"in epoch {epoch}, the step from w = {w} {OVERFLOW}")
+            raise OverflowError(
+                f"in epoch {epoch}, the step from w = {w} would take the loss"
+                " past the largest float"
+            )
         if on_step and on_step(x_data, y_data, w, grad):
             return w
         w = w - lr * grad
@@ -157,10 +160,9 @@ def train_batch(
 
 def epoch_map(lr, batch=False, x_data=x_data, y_data=y_data):
     """(a, b, d) such that one epoch takes w to (a * w + b) / d, exactly for the floats given:
-    the epoch factor F is a / d, and w settles where an epoch leaves it, at b / (d - a).
-
-    A step w - lr * 2x(xw - y) = (1 - 2 lr x^2) w + 2 lr x y, in integers as each float is a
-    ratio of two. Per sample, an epoch takes the steps in turn; a full-batch step is their mean."""
+    the epoch factor F is a / d, and w settles where an epoch leaves it, at b / (d - a)."""
+    # A step w - lr * 2x(xw - y) = (1 - 2 lr x^2) w + 2 lr x y, in integers as each float is a
+    # ratio of two. Per sample, an epoch takes the steps in turn; a full-batch step is their mean.
     check_data(x_data, y_data)
     (p, q), maps = float(lr).as_integer_ratio(), []
     for x, y in zip(x_data, y_data):
@@ -209,12 +211,11 @@ def diverges(lr, pairs, batch, x_data):
 
 def convergent_rates(batch=False, x_data=x_data):
     """The intervals (low, high) of learning rates at which |F| < 1, in order: every float
-    strictly between low and high converges, low and high do not (the first low is 0).
-
-    F is the product of 1 - lr / z over the samples, z = 1 / (2x^2) (with batch, one factor),
-    so F is 0 at each such z. Between two of them log|F| is concave: it rises to one peak and
-    falls, so |F| < 1 near each z, and in between unless the peak reaches 1. Long runs of
-    zeros are settled at once: where |F| < 1 throughout, or where no float converges."""
+    strictly between low and high converges, low and high do not (the first low is 0)."""
+    # F is the product of 1 - lr / z over the samples, z = 1 / (2x^2) (with batch, one factor),
+    # so F is 0 at each such z. Between two of them log|F| is concave: it rises to one peak and
+    # falls, so |F| < 1 near each z, and in between unless the peak reaches 1. Long runs of
+    # zeros are settled at once: where |F| < 1 throughout, or where no float converges.
     if not any(x_data):
         raise ValueError("expected an x that is not 0: without one, the loss does not depend on w")
     pairs, zs = [], []  # F is the product of factors 1 - lr * r / s, r / s = 2x^2 in integers
@@ -709,9 +710,16 @@ def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates):
         warn("warning: " + growth_note(lr, batch, xs, ys))
     if explain or step:
         print(EXPLAIN_BATCH if batch else EXPLAIN)
-    status, training = 0, train_batch if batch else train
+    status = 0
     try:
-        lecture(w, lr, epochs, None if quiet else on_step, on_epoch, (training, xs, ys))
+        lecture(
+            w,
+            lr,
+            epochs,
+            None if quiet else on_step,
+            on_epoch,
+            (train_batch if batch else train, xs, ys),
+        )
     except OverflowError as exc:
         status = 1
         sys.stdout.flush()  # the lines so far come first, then why it stopped
@@ -729,11 +737,13 @@ def stop(waits):
     waits[0] -= 1
     sys.stdout.flush()  # the step shows before the question
     while waits[0] < 0:
-        if sys.stdin and sys.stdin.isatty():
-            prompt = "Enter: take this step, N: take N steps, q: stop > "
-            print(prompt, end="", file=sys.stderr, flush=True)
+        asked = sys.stdin and sys.stderr and sys.stdin.isatty()  # a person types the answers
+        if asked:
+            warn("Enter takes this step, a number N takes N steps, q stops > ", "")
         answer = sys.stdin.readline() if sys.stdin else ""
         reply = answer.strip() or "1"
+        if asked and not answer:  # Ctrl-D ends the input, and the prompt's line
+            print(file=sys.stderr)
         if not answer or reply == "q":
             return True
         if reply.isdecimal() and reply.strip("0"):  # (a number past the steps left: all of them)
@@ -768,24 +778,19 @@ def main(argv=None):
 # ---------------------------------------------------------------------------
 
 
-# One line on stderr. If stderr is closed or failing, the run goes on without it.
-def warn(text):
+# A line on stderr (with end="", the --step prompt). If stderr is closed or failing, the run goes
+# on without it.
+def warn(text, end="\n"):
     if sys.stderr is None:  # started with stderr closed: never fall back on stdout
         return
     try:
-        print(
-            "gradient_descent.py: " + text, file=sys.stderr
-        )  # stderr is line-buffered: written now
+        print("gradient_descent.py: " + text, end=end, file=sys.stderr, flush=True)
     except OSError:  # point it at the null device, so nothing fails again at exit
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
 
 
 # main() as a command: its exit status, with faults turned into one line on stderr.
 def command():
-    import io
-
     if sys.stdout is None:  # started with stdout closed
         warn("error: cannot write output: stdout is closed")
         return 3
@@ -802,8 +807,6 @@ def command():
     except KeyboardInterrupt:
         pass
     except OSError as error:  # stderr's failures are dealt with in warn(): this is stdout
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing fails again at exit
         if isinstance(error, BrokenPipeError):  # the reader went away, as with `| head`
             return 141
@@ -811,7 +814,6 @@ def command():
         return 3
     while status is None:  # Ctrl-C: end as it ends any program, after what was printed reaches
         try:  # the reader, by SIGINT, so that a shell running it in a loop stops too
-            import os
             import signal
 
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second press only starts this again

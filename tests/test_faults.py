@@ -294,3 +294,24 @@ def test_ctrl_c_before_the_script_starts_is_pythons_own():
         finish(child)
     assert child.returncode == -signal.SIGINT
     assert stderr == b"" or stderr.endswith(b"KeyboardInterrupt\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_step_at_a_terminal_whose_stderr_fails_still_takes_the_answers():
+    # `python3 gradient_descent.py --step 2>/dev/full` typed at a terminal: the prompt cannot
+    # be shown, yet q still stops training, with status 0
+    import pty
+
+    controller, terminal = pty.openpty()
+    child = start(
+        [], command=["sh", "-c", 'exec "$@" 2>/dev/full', "sh", *COMMAND, "--step"], stdin=terminal
+    )
+    os.close(terminal)
+    try:
+        os.write(controller, b"q\n")
+        stdout = child.communicate(timeout=15)[0]
+    finally:
+        os.close(controller)
+        finish(child)
+    assert stdout.decode().endswith("Predicted score (after training) 4 hours of studying:  4.0\n")
+    assert child.returncode == 0

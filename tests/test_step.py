@@ -133,7 +133,7 @@ def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monke
     monkeypatch.setattr(sys, "stdin", Terminal("\nq\n"))
     assert gd.main(["--step", "--epochs", 1]) == 0
     out, err = capsys.readouterr()
-    prompt = "Enter: take this step, N: take N steps, q: stop > "
+    prompt = "gradient_descent.py: Enter takes this step, a number N takes N steps, q stops > "
     assert err == prompt * 2
     assert prompt not in out
 
@@ -142,3 +142,12 @@ def test_a_closed_stdin_is_the_end_of_the_input(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", None)
     assert gd.main(["--step"]) == 0
     assert capsys.readouterr().out.count(PICTURE) == 1
+
+
+def test_the_end_of_the_input_at_a_terminal_ends_the_prompts_line(capsys, monkeypatch):
+    # Ctrl-D types no newline: the script ends the prompt's line, so the last line starts clean
+    monkeypatch.setattr(sys, "stdin", Terminal(""))
+    assert gd.main(["--step", "--epochs", 1]) == 0
+    out, err = capsys.readouterr()
+    assert err.endswith(" q stops > \n") and err.count("\n") == 1
+    assert out.endswith("\nPredicted score (after training) 4 hours of studying:  4.0\n")
