@@ -11,8 +11,10 @@ import os
 import sys
 
 # What help(gradient_descent) lists: the lecture's part, and what else you would call
-__all__ = ["forward", "gradient", "lecture", "loss", "mean_loss", "train", "x_data", "y_data"]
-__all__ += ["convergent_rates", "epoch_map", "main", "mean_gradient", "train_batch"]
+__all__ = [
+    "convergent_rates", "epoch_map", "forward", "gradient", "lecture", "loss", "main",
+    "mean_gradient", "mean_loss", "train", "train_batch", "x_data", "y_data",
+]  # fmt: skip
 
 # ---------------------------------------------------------------------------
 # The lecture: data, model, loss, gradient, training loop, and its run
@@ -102,8 +104,9 @@ MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
 # ValueError unless there are as many y values as x values, and at least one.
 def check_data(x_data, y_data):
     if len(x_data) != len(y_data) or not x_data:
-        counts = f"got {len(x_data)} and {len(y_data)}"
-        raise ValueError("expected as many x as y values, and some: " + counts)
+        raise ValueError(
+            f"expected as many x as y values, and some: got {len(x_data)} and {len(y_data)}"
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -251,11 +254,11 @@ def convergent_rates(batch=False, x_data=x_data):
     return intervals
 
 
-# The size |1 - lr / z| of the factor of each zero z of F, in floats.
+# log |1 - lr / z|, the size of the factor of each zero z of F, in floats.
 def sizes(lr, zs):
     out = []
     for z in zs:
-        out.append(abs(1 - lr / z) or 5e-324)
+        out.append(math.log(abs(1 - lr / z) or 5e-324))
     return out
 
 
@@ -263,11 +266,11 @@ def sizes(lr, zs):
 # end; or (dead) whether no float near them converges, but an exact zero, as the other factors
 # there pass 2**160 in size, while a float's own factor is 2**-160 or more.
 def settled(j, k, zeros, zs, dead):
-    ends = list(map(math.log, map(min if dead else max, sizes(zeros[j], zs), sizes(zeros[k], zs))))
+    ends = list(map(min if dead else max, sizes(zeros[j], zs), sizes(zeros[k], zs)))
     first, last = zs.index(zeros[j]), len(zs) - zs[::-1].index(zeros[k])
     out, near = math.fsum(ends[:first]) + math.fsum(ends[last:]), zs[first:last]
     for z in zeros[j : k + 1] if dead else ():  # (log 5e-324 = -744.4 for each own factor)
-        if out + math.fsum(map(math.log, sizes(z, near))) <= (120 - 744.4) * near.count(z):
+        if out + math.fsum(sizes(z, near)) <= (120 - 744.4) * near.count(z):
             return False
     return k - j < 64 if dead else math.fsum(ends) < -1e-9 * len(zs)
 
@@ -371,9 +374,8 @@ def growth_note(lr, batch, x_data, y_data):
             else "brings w back to where it started"
         )
         return f"at --lr {lr} each epoch {effect}{rates}"
-    what = " (the least-squares w)" if batch else " (the w an epoch leaves where it is)"
     apart = mean_loss(best_w(x_data, y_data), x_data, y_data) > 0  # off every line through 0
-    what = text(b, d - a, 6) + (what if apart else "")
+    what = text(b, d - a, 6) + " (the w an epoch leaves where it is)" * apart
     effect = "grows" if abs(a) > d else "stays the same" if abs(a) == d else "shrinks"
     effect = f"by {factor_text(a, d)}, so it {effect}{rates}"
     return f"at --lr {lr} each epoch multiplies the distance from w to {what} {effect}"
@@ -460,9 +462,9 @@ def curve(title, x_data, y_data, bottom, marks, slope=None):
 
 # --plot's pictures. The mean loss over w around the least-squares w, with S at the start, each
 # marked (epoch, w) as its digit (0-9) or a * later on, and for data off every line through 0, o at
-# the least-squares w and x where per-sample steps settle; then which marks are drawn under others.
-# And log10 of the distance from w to where w settles, after each marked epoch: for a fixed epoch
-# factor F, a straight line that changes by log10 |F| an epoch.
+# the least-squares w; then which marks are drawn under others. And log10 of the distance from w to
+# where w settles, after each marked epoch: for a fixed epoch factor F, a straight line that
+# changes by log10 |F| an epoch.
 def pictures(start, marks, lr, batch, x_data, y_data):
     import textwrap  # here: only --plot and --rates use it
 
@@ -475,8 +477,7 @@ def pictures(start, marks, lr, batch, x_data, y_data):
         pass
     for epoch, w in marks[::-1]:  # stars, then digits down to 0: the earliest epoch shows
         shown.append((w, "*" if epoch >= 10 else str(epoch), str(epoch)))
-    settle = apart and not batch and abs(a) < d  # (as epochs converge, their w fits in a float)
-    shown += [(centre, "o", None)] * apart + [(point, "x", None)] * settle + [(start, "S", None)]
+    shown += [(centre, "o", None)] * apart + [(start, "S", None)]
     title = "mean loss over w: S = start, 0-9 = w after that epoch, * = a later epoch"
     lines, at = curve(title, x_data, y_data, centre, shown)
     for there in at.values():  # the mark drawn last shows: name the epochs under it
@@ -488,7 +489,6 @@ def pictures(start, marks, lr, batch, x_data, y_data):
             which = " of epoch " + tag if char == "*" else ""
             lines += textwrap.wrap(f"epochs under the {char}{which}: {', '.join(hidden)}", 72)
     lines += [f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest"] * apart
-    lines += [f"x = where these per-sample steps settle, w = {point:.6g}"] * settle
     if point is None or not marks:
         return lines + ["(no distance picture: no epochs, or no float where an epoch leaves w)"]
     last, columns, points, there = max(marks[-1][0], 1), {}, [], []
@@ -543,7 +543,7 @@ def rate_map(lr, batch, x_data):
         a, _, d = epoch_map(r, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
         f = max(-3 * d, min(3 * d, a)) / d  # (first cut to -3...3: a / d may not fit in a float)
         mark = "^" if f > 13 / 6 else "v" if f < -13 / 6 else "."  # off the map: on its edge
-        points += [(r, 1, "-", None), (r, -1, "-", None), (r, max(-2, min(2, f)), mark, None)]
+        points.append((r, max(-2, min(2, f)), mark, None))
         band += " " if abs(a) >= d else "="
     title = f"epoch factor F over --lr, {MODES[batch]} steps: w converges where -1 < F < 1"
     labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}
@@ -699,8 +699,9 @@ def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates):
         if quiet and epoch < epochs - 1:
             return
         if batch:  # the lecture's line, with the epoch's gradient
-            print("progress:", epoch, "grad=", round(grad, 2), "w=", round(w, 2), end=" ")
-            print("loss=", round(l, 2))
+            print(
+                "progress:", epoch, "grad=", round(grad, 2), "w=", round(w, 2), "loss=", round(l, 2)
+            )
         else:
             print_progress(epoch, w, l, grad)
 

@@ -460,8 +460,6 @@ def expected_map(factor, right, intervals):
     """The map drawn from the closed form: F at 59 rates from 0 to `right`, in row
     round((2 - F) * 3) of 13; off the map, ^ on the top row or v on the bottom."""
     rows = [[" "] * 59 for _ in range(13)]
-    for row in (3, 9):
-        rows[row] = ["-"] * 59
     band = ""
     for j in range(59):
         a = right * j / 58
