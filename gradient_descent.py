@@ -528,11 +528,13 @@ def step_picture(x_val, y_val, w, grad, lr, batch):
     lines = curve(title, xs, ys, best_w(xs, ys) if any(xs) else w, marks, grad)[0]  # (x = 0: flat)
     slope = (mean_loss(w + h, xs, ys) - mean_loss(w - h, xs, ys)) / (2 * h)
     lines.append("W = w now, N = where this step lands; the line through W: the tangent")
-    lines.append(f"measured slope: (loss(w + h) - loss(w - h)) / 2h = {slope:.6g}, h = {h:g}")
-    return "\n".join(lines)
+    return (
+        "\n".join(lines)
+        + f"\nmeasured slope: (loss(w + h) - loss(w - h)) / 2h = {slope:.6g}, h = {h:g}"
+    )
 
 
-# A map of the learning rates: the epoch factor F over lr, with -1 < F < 1 marked.
+# A map of the learning rates: the epoch factor F over lr, from -2 to 2, with -1 < F < 1 marked.
 def rate_map(lr, batch, x_data):
     import textwrap  # here: only --plot and --rates use it
 
@@ -541,9 +543,8 @@ def rate_map(lr, batch, x_data):
     for j in range(WIDTH):
         r = right * j / (WIDTH - 1)
         a, _, d = epoch_map(r, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
-        f = max(-3 * d, min(3 * d, a)) / d  # (first cut to -3...3: a / d may not fit in a float)
-        mark = "^" if f > 13 / 6 else "v" if f < -13 / 6 else "."  # off the map: on its edge
-        points.append((r, max(-2, min(2, f)), mark, None))
+        f = max(-3 * d, min(3 * d, a)) / d  # (cut to -3...3 first: a / d may not fit in a float)
+        points.append((r, f, ".", None))  # (off the map, above 2 or below -2: not drawn)
         band += " " if abs(a) >= d else "="
     title = f"epoch factor F over --lr, {MODES[batch]} steps: w converges where -1 < F < 1"
     labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}
@@ -797,8 +798,9 @@ def command():
         return 3
     out = sys.stdout
     if not hasattr(out.buffer, "raw"):  # unbuffered (-u): a full pipe must not drop lines unseen
-        buffered = io.BufferedWriter(out.buffer)
-        sys.stdout = io.TextIOWrapper(buffered, out.encoding, out.errors, line_buffering=True)
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(out.buffer), out.encoding, out.errors, line_buffering=True
+        )
     if sys.argv[1:]:  # Ctrl-C during a write loses at most that write (the lecture's lines are
         sys.stdout.reconfigure(write_through=True)  # too few to fill a pipe and make one wait)
     status = None
