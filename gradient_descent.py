@@ -195,20 +195,21 @@ def best_w(x_data, y_data):
 # ---------------------------------------------------------------------------
 
 
-# Whether |F| >= 1 at the float lr: decided in floats, each factor rounded once from its exact
-# value, unless their error could change the answer; then exactly, by epoch_map().
+# Whether |F| >= 1 at the float lr: decided in floats unless log |F| is within 1e-9 of 0 for
+# each factor, then exactly, by epoch_map(). (Each factor is rounded once from its exact value, and
+# its log, at most 745 in size, is then within 2e-13 of the exact one.)
 def diverges(lr, pairs, batch, x_data):
     (p, q), logs = lr.as_integer_ratio(), []
     for r, s in pairs:
         top = q * s - p * r  # the factor is top / (q * s)
-        try:  # (a factor of 0 gives -inf, and the exact answer below)
-            logs.append(math.log(abs(top / (q * s)) or 5e-324) if top else -math.inf)
-        except OverflowError:  # a factor past the largest float: decided exactly, below
+        try:  # (a factor of 0 gives -inf; one past the largest or below the smallest float, nan)
+            logs.append(math.log(abs(top / (q * s)) or math.nan) if top else -math.inf)
+        except OverflowError:
             logs.append(math.nan)
-    size = math.fsum(logs)  # log |F|, and a bound on its error: an ULP is 2**-53
-    if abs(size) > 2**-53 * (3 * len(logs) + 2 * math.fsum(map(abs, logs))):
+    size = math.fsum(logs)  # log |F|
+    if abs(size) > 1e-9 * len(logs):  # (nan is not: decided exactly)
         return size > 0
-    a, _, d = epoch_map(lr, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
+    a, _, d = epoch_map(lr, batch, x_data, x_data)  # (F does not depend on y: any will do)
     return abs(a) >= d
 
 
@@ -231,7 +232,7 @@ def convergent_rates(batch=False, x_data=x_data):
     except OverflowError:  # (an x too small to square)
         raise ValueError("expected each x to be 0 or from 1e-150 to 1e150 in size") from None
     if batch:  # one factor: r / s is the mean of 2x^2
-        a, _, d = epoch_map(0.5, True, x_data, [0.0] * len(x_data))  # F = 1 - 0.5 * r / s
+        a, _, d = epoch_map(0.5, True, x_data, x_data)  # F = 1 - 0.5 * r / s, whatever y is
         pairs, zs = [(2 * (d - a), d)], [d / (2 * (d - a))]
     zs.sort()
     zeros, intervals, low, k, known = sorted(set(zs)), [], 0.0, 0, (pairs, batch, x_data)
@@ -248,7 +249,7 @@ def convergent_rates(batch=False, x_data=x_data):
         k = farthest(k, zeros, zs, False)
         high = end(zeros[k], zeros[k + 1] if k + 1 < len(zeros) else 3 * zeros[-1], zs, known)
         if high is not None:  # (at 3 * zeros[-1], past the last zero, every factor is -2 or less)
-            intervals += [(low, high)] * (math.nextafter(low, math.inf) < high)
+            intervals += [(low, high)] * (low < high)  # (equal: the zero's own float diverges)
             low = None
         k += 1
     return intervals
@@ -303,11 +304,10 @@ def past_peak(lr, z, zs):
 
 # Where test(lr, *args) turns true between two floats: the true one of the neighbours.
 def crossing(test, args, false_at, true_at):
-    for _ in range(2200):  # enough halvings to get from any float to its neighbour
-        middle = (false_at + true_at) / 2
-        if middle in (false_at, true_at):
-            break
+    middle = (false_at + true_at) / 2
+    while middle not in (false_at, true_at):  # (at most about 2100 halvings)
         false_at, true_at = (false_at, middle) if test(middle, *args) else (middle, true_at)
+        middle = (false_at + true_at) / 2
     return true_at
 
 
@@ -412,18 +412,18 @@ WIDTH = 59  # a picture's columns; with its labels, 72 at most
 # of box = (left, right, low, high), later ones over earlier; under it the left end, middle and
 # right end of x, with the digits that tell them apart.
 def draw(title, points, box, name="w", rows=14, labels=None):
-    left, right, low, high = box
-    if not math.isfinite(right - left + high - low):
+    left, right, low, high = box  # (only the top of a curve can be past the largest float)
+    if not math.isfinite(high):
         return [title, "(no picture: its numbers do not fit in a float)"], {}
     grid, at = [], {}
     for row in range(rows):
         grid.append([" "] * WIDTH)
-    for x, y, char, tag in points:
+    for x, y, char, tag in points:  # (each x lies between left and right)
         row = (high - y) / (high - low or math.inf) * (rows - 1)
-        column = (x - left) / (right - left) * (WIDTH - 1)
-        if -0.5 <= row < rows - 0.5 and -0.5 <= column < WIDTH - 0.5:  # (false for nan too)
-            grid[round(row)][round(column)] = char
-            at.setdefault((round(row), round(column)), []).append((char, tag))
+        if math.isfinite(row) and 0 <= round(row) < rows:
+            row, column = round(row), round((x - left) / (right - left) * (WIDTH - 1))
+            grid[row][column] = char
+            at.setdefault((row, column), []).append((char, tag))
     labels, lines = labels or {0: format(high, ".3g"), rows - 1: format(low, ".3g")}, [title]
     for row, chars in enumerate(grid):
         lines.append((labels.get(row, "").rjust(9) + " |" + "".join(chars)).rstrip())
@@ -448,11 +448,11 @@ def curve(title, x_data, y_data, bottom, marks, slope=None):
         half = max(half, abs(w - bottom))
     left, right = bottom - (half or 1.0), bottom + (half or 1.0)
     height = mean_loss(at, x_data, y_data)
-    slant = "\\" if (slope or 0) < 0 else "/" if slope else "-"
     for j in range(WIDTH):
         v = left + (right - left) * j / (WIDTH - 1)
         points.append((v, mean_loss(v, x_data, y_data), ".", None))
         if slope is not None:  # the tangent: the line through the last mark, of this slope
+            slant = "/" if slope > 0 else "\\" if slope else "-"
             points.append((v, height + slope * (v - at), slant, None))
     for w, char, tag in marks:
         points.append((w, mean_loss(w, x_data, y_data), char, tag))
@@ -542,7 +542,7 @@ def rate_map(lr, batch, x_data):
     right = 1.1 * intervals[-1][1]  # a little past the largest rate that converges
     for j in range(WIDTH):
         r = right * j / (WIDTH - 1)
-        a, _, d = epoch_map(r, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
+        a, _, d = epoch_map(r, batch, x_data, x_data)  # (F does not depend on y: any will do)
         f = max(-3 * d, min(3 * d, a)) / d  # (cut to -3...3 first: a / d may not fit in a float)
         points.append((r, f, ".", None))  # (off the map, above 2 or below -2: not drawn)
         band += " " if abs(a) >= d else "="
@@ -639,7 +639,7 @@ def options(argv):
         if arg in ("-h", "--help"):
             return None
         if name in FLAGS and not equals:
-            given[name] = True
+            given[name] = arg
         elif name in OPTIONS:
             given[name] = value if equals else next(args, None)
             if given[name] is None:
@@ -694,7 +694,7 @@ def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates):
     def on_epoch(epoch, w, l, grad):  # what each epoch shows, and what --plot keeps
         if plot:  # every 2**k-th epoch, at most WIDTH - 1 of them, and the latest
             marks[epoch], every = w, 1 << (epoch // (WIDTH - 1)).bit_length()
-            for e in list(marks) if len(marks) > WIDTH else [epoch - 1]:
+            for e in list(marks):
                 if e % every and e < epoch:
                     del marks[e]
         if quiet and epoch < epochs - 1:
@@ -747,12 +747,12 @@ def stop(waits):
         if asked and not answer:  # Ctrl-D ends the input, and the prompt's line
             print(file=sys.stderr)
         if not answer or reply == "q":
-            return True
-        if reply.isdecimal() and reply.strip("0"):  # (a number past the steps left: all of them)
-            waits[0] = int(reply.lstrip("0")[:19]) - 1
+            break
+        if reply.isdecimal() and float(reply) > 0:  # (past the steps left, or the largest float:
+            waits[0] = float(reply) - 1  # all of them)
         else:
             warn("expected Enter, a whole number of steps or q, got " + repr(reply))
-    return False
+    return waits[0] < 0
 
 
 def main(argv=None):
@@ -803,10 +803,10 @@ def command():
         )
     if sys.argv[1:]:  # Ctrl-C during a write loses at most that write (the lecture's lines are
         sys.stdout.reconfigure(write_through=True)  # too few to fill a pipe and make one wait)
-    status = None
     try:
         status = main()
         sys.stdout.flush()  # a failed write shows up here, not as noise at exit
+        return status
     except KeyboardInterrupt:
         pass
     except OSError as error:  # stderr's failures are dealt with in warn(): this is stdout
@@ -815,23 +815,20 @@ def command():
             return 141
         warn(f"error: cannot write output: {error.strerror or error}")
         return 3
-    while status is None:  # Ctrl-C: end as it ends any program, after what was printed reaches
-        try:  # the reader, by SIGINT, so that a shell running it in a loop stops too
-            import signal
+    while True:  # Ctrl-C: end as it ends any program, after what was printed reaches the reader,
+        try:  # by SIGINT, so that a shell running it in a loop stops too; a second press only
+            import signal  # starts this again
 
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second press only starts this again
             try:
                 sys.stdout.flush()  # waits for a reader that is not reading yet, as `less` does
             except (OSError, ValueError):  # nothing more can reach the reader
                 pass
-            if sys.platform == "win32":  # no SIGINT to send: the status shells give for it
-                return 130
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            os.kill(os.getpid(), signal.SIGINT)
-            status = 130  # (if the signal is blocked)
+            if sys.platform != "win32":  # (Windows has no SIGINT to send)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                os.kill(os.getpid(), signal.SIGINT)
+            return 130  # the status shells give for Ctrl-C (on Windows, or if SIGINT is blocked)
         except KeyboardInterrupt:
             pass
-    return status
 
 
 if __name__ == "__main__":

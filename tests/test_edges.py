@@ -51,6 +51,7 @@ def test_every_size_in_every_option_ends_with_a_documented_status(run, mode):
         (["--w", "1e309"], "argument --w: expected a finite number, got '1e309'"),
         (["--data", "1e-151,2"], "argument --data: expected x,y pairs of numbers, each 0 or "),
         (["--data", "1,1e151"], "argument --data: expected x,y pairs of numbers, each 0 or "),
+        (["--data", "1,1.5e150"], "argument --data: expected x,y pairs of numbers, each 0 or "),
         # within the data's range the start can still be too far: the loss at w = 1e300 for
         # x = 1e150 is (1e450)^2; the least-squares w is 1 / 1e150
         (["--data", "1e150,1", "--w", "1e300"], ("at the start, w = 1e+300, the loss does not "
@@ -89,6 +90,8 @@ def test_the_smallest_and_largest_data_the_script_takes_still_train(run):
         lambda: gd.train(x_data=[1.0, 2.0]),
         lambda: gd.train(x_data=[], y_data=[]),
         lambda: gd.train_batch(x_data=[1.0], y_data=[]),
+        lambda: gd.train_batch(x_data=[1.0], y_data=[], epochs=0),  # even with nothing to do
+        lambda: gd.train(x_data=[], y_data=[], epochs=0),
         lambda: gd.mean_loss(1.0, [], []),
         lambda: gd.mean_gradient(1.0, [1.0, 2.0], [2.0]),
         lambda: gd.epoch_map(0.1, False, [], []),

@@ -180,3 +180,29 @@ def test_help_lists_the_lecture_and_what_a_reader_would_call():
     ])  # fmt: skip
     for name in set(gd.__all__) - {"x_data", "y_data"}:
         assert getattr(gd, name).__doc__, name  # each with its own line in help()
+
+
+def test_main_with_no_arguments_is_the_lecture_with_nothing_to_parse(monkeypatch, capsys):
+    monkeypatch.setattr(gd, "options", lambda argv: pytest.fail("the lecture's run parses nothing"))
+    assert gd.main([]) == 0
+    assert capsys.readouterr().out == TRANSCRIPT
+
+
+def test_train_batch_with_only_its_defaults_takes_ten_full_batch_steps_at_0_01():
+    # each full-batch epoch multiplies w - 2 by 1 - 2 * 0.01 * 14/3, from w = 1
+    assert gd.train_batch() == pytest.approx(2 - (1 - 0.02 * 14 / 3) ** 10, rel=1e-12)
+
+
+def test_epoch_map_with_only_a_rate_is_the_lectures_per_sample_epoch():
+    a, b, d = gd.epoch_map(0.01)
+    assert a / d == pytest.approx(LECTURE_FACTOR, rel=1e-12)  # and 2 stays where it is:
+    assert b / d == pytest.approx(2 * (1 - LECTURE_FACTOR), rel=1e-12)  # 2 F + C = 2
+
+
+def test_a_full_batch_step_is_refused_only_when_its_own_loss_would_overflow():
+    # lr 1 on the lecture's data: a step multiplies w - 2 by 1 - 2 * 14/3 = -25/3. The mean
+    # loss adds the three losses first, 14 (w - 2)^2 = 14 (25/3 (w0 - 2))^2 after the step: it
+    # fits while 25/3 (w0 - 2) < sqrt(1.797e308 / 14) = 3.58e153, from w0 = 4e152 but not 4.5e152
+    assert gd.train_batch(4e152, 1.0, 1) == pytest.approx(2 - 25 / 3 * (4e152 - 2), rel=1e-12)
+    with pytest.raises(OverflowError):
+        gd.train_batch(4.5e152, 1.0, 1)

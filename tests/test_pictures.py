@@ -188,6 +188,18 @@ def test_the_distance_falls_or_climbs_on_a_line_of_slope_log10_f(run, lr, factor
     # epoch's when the distance shrinks, the tenth's when it grows
     highest = max(math.log10(abs(factor)), 10 * math.log10(abs(factor)))
     assert float(lines[1].split("|")[0]) == pytest.approx(highest, abs=0.01)
+    # a falling line flattens where the distance nears rounding; a climbing one does not
+    assert ("rounding" in notes(lines)) == (abs(factor) < 1)
+
+
+def test_a_factor_of_minus_1_is_a_flat_line_with_no_rounding_to_reach(run):
+    # x = 1, full batch at lr 1: F = 1 - 2 = -1, so w flips between 1 and 3, 1 from 2
+    lines = picture(run("--data", "1,2", "--batch", "--lr", 1, "--plot", "--quiet").out, DISTANCE)
+    assert notes(lines) == (
+        "each epoch multiplies the distance by F = -1, so on this scale the epochs lie on a line "
+        "of slope log10 |F| = 0"
+    )
+    assert lines[-2] == "each epoch multiplies the distance by F = -1, so on this scale the"
 
 
 def test_epochs_that_end_exactly_where_w_settles_are_named(run):
@@ -215,6 +227,8 @@ def test_epochs_that_end_exactly_where_w_settles_are_named(run):
         ["--data", "1e-150,1 1e150,1", "--lr", 1e-300],
         ["--data", "1,1e150 2,3"],
         ["--lr", 0.21, "--epochs", 200],
+        ["--lr", 0.1, "--epochs", 104],  # a note that would be 73 wide, wrapped at 72
+        ["--data", "1,2", "--batch", "--lr", 1],  # and another
     ],
 )
 def test_every_picture_fits_72_columns_in_plain_ascii(run, args):
@@ -299,3 +313,75 @@ def test_each_epoch_in_the_distance_picture_has_a_column_of_its_own(run, epochs)
     assert lines[lines.index(" " * 10 + "+" + "-" * gd.WIDTH) + 1].split()[-1] == str(
         max(epochs - 1, 1)
     )  # the axis ends at the last epoch
+
+
+def marked_epochs(monkeypatch, *args):
+    """The (epoch, w) pairs --plot hands to its pictures."""
+    handed = []
+    monkeypatch.setattr(gd, "pictures", lambda start, marks, *rest: handed.append(marks) or [])
+    gd.main(["--plot", "--quiet", *map(str, args)])
+    return handed[0]
+
+
+@pytest.mark.parametrize("epochs", [1, 58, 59, 60, 117, 118, 1830, 5000])
+def test_plot_keeps_the_multiples_of_a_power_of_2_and_the_last_epoch(monkeypatch, epochs):
+    # the smallest power of 2 that leaves at most 58 multiples before the last epoch
+    every = 1
+    while (epochs - 1) // every >= 58:
+        every *= 2
+    expected = sorted(set(range(0, epochs, every)) | {epochs - 1})
+    marks = marked_epochs(monkeypatch, "--lr", 0.0001, "--epochs", epochs)
+    assert [epoch for epoch, _ in marks] == expected
+    assert len(marks) <= 59
+
+
+def test_the_least_squares_w_is_marked_o_at_the_middle_of_the_curve(run):
+    # data off every line through 0: the curve is centred on the least-squares w, 2.10714
+    lines = picture(run("--data", "1,2 2,4 3,6.5", "--plot", "--quiet").out, CURVE)
+    assert cells(grid(lines), "o") == [(13, 29)]
+
+
+def test_the_last_epoch_has_the_last_column_of_the_distance_picture(run):
+    # lr 0.0001, 1000 epochs: every 16th is marked, and 999; 992 and 999 both round to the
+    # last column, where 999 is drawn: its distance F^1000, F = 0.9998 * 0.9992 * 0.9982
+    lines = picture(run("--lr", 0.0001, "--epochs", 1000, "--plot", "--quiet").out, DISTANCE)
+    factor = 0.9998 * 0.9992 * 0.9982
+    assert lines[14].split("|")[0].strip() == format(1000 * math.log10(factor), ".3g")
+    assert cells(grid(lines), "*")[-1] == (13, 58)
+
+
+@pytest.mark.parametrize(
+    "args, ticks",
+    [
+        # a start at the lowest point: no distance to show, so 1 either side of it, or a
+        # millionth of w, as 1 would be lost in rounding at 1e150; whole numbers in full up to
+        # 15 digits
+        (["--data", "1,0", "--w", 0], ["-1", "0", "1"]),
+        (["--data", "1,5e14", "--w", 5e14], ["499999500000000", "500000000000000", "500000500000000"]),
+        (["--data", "1,1e15", "--w", 1e15], ["9.99999e+14", "1e+15", "1.000001e+15"]),
+        (["--data", "1,1e150", "--w", 1e150], ["9.99999e+149", "1e+150", "1.000001e+150"]),
+    ],
+)  # fmt: skip
+def test_a_curve_with_nothing_to_span_is_drawn_around_its_lowest_point(run, args, ticks):
+    lines = picture(run(*args, "--plot", "--quiet").out, CURVE)
+    assert lines[16].split()[1:] == ticks  # whole numbers in full below 1e15 only
+
+
+@pytest.mark.parametrize(
+    "w, slant",
+    [
+        (2.25, "/"),  # x = 1: the gradient 2 * (2.25 - 2) = 0.5, uphill to the right
+        (3, "/"),  # the gradient 2
+        (1, "\\"),  # the gradient -2
+    ],
+)
+def test_the_tangent_leans_with_the_sign_of_the_gradient(run, w, slant):
+    lines = picture(run("--step", "--w", w, "--epochs", 1, stdin="q\n").out, "loss of the sample")
+    assert cells(grid(lines), slant)
+    assert not cells(grid(lines), "/\\".replace(slant, ""))
+
+
+def test_a_flat_loss_has_a_flat_tangent(run):
+    # the sample (0, 1) has loss 1 whatever w is: the gradient 0, the tangent level, "-"
+    lines = picture(run("--data", "0,1 1,2", "--step", "--epochs", 1, stdin="q\n").out, "loss of")
+    assert cells(grid(lines), "-") and not cells(grid(lines), "/") and not cells(grid(lines), "\\")

@@ -262,11 +262,6 @@ def test_data_that_has_no_rates_is_a_value_error(xs, said):
         gd.convergent_rates(x_data=xs)
 
 
-def test_crossing_ends_even_when_given_nan():
-    found = gd.crossing(lambda lr: lr > 0, (), math.nan, 1.0)  # returns, rather than hangs
-    assert found == 1.0 or math.isnan(found)
-
-
 # --- the exact decision ---------------------------------------------------
 
 # The lecture's F as a product of factors 1 - lr * r / s: r / s = 2x^2 = 2, 8, 18
@@ -545,3 +540,101 @@ def test_every_map_fits_72_columns_in_plain_ascii(run, args):
     lines = picture(run("--rates", "--quiet", "--epochs", 0, *args).out, "epoch factor F")
     assert all(len(line) <= 72 and line.isascii() for line in lines)
     assert cells(grid(lines), ".")  # near 0, where F is near 1, F is always on the map
+
+
+# --- doing the work once: floats where they decide, exact arithmetic where they cannot -----
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Counts of the calls of epoch_map(), end() and settled() while a test runs."""
+    counts = {"epoch_map": 0, "end": 0, "settled": 0}
+    for name in counts:
+        real = getattr(gd, name)
+
+        def counted(*args, name=name, real=real):
+            counts[name] += 1
+            return real(*args)
+
+        monkeypatch.setattr(gd, name, counted)
+    return counts
+
+
+@pytest.mark.parametrize("lr, grows", [(0.3, True), (0.01, False), (1e300, True)])
+def test_far_from_an_end_the_decision_needs_no_exact_arithmetic(calls, lr, grows):
+    assert gd.diverges(lr, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) == grows == (not converges(lr))
+    assert calls["epoch_map"] == 0
+
+
+@pytest.mark.parametrize("log_f, exact", [(4.5e-9, False), (-4.5e-9, False), (1.5e-9, True)])
+def test_within_1e_9_a_factor_of_log_f_from_0_the_decision_is_exact(calls, log_f, exact):
+    # near LOW, where F = 1, log F changes by F'(LOW) = 16.0 per unit of lr: three factors, so
+    # floats decide where |log F| > 3e-9, and exact arithmetic below that
+    lr = LOW + log_f / 16.0
+    assert abs(math.log(exact_factor(lr)) - log_f) < 0.2 * abs(log_f)  # (the slope read right)
+    assert gd.diverges(lr, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) == (not converges(lr))
+    assert calls["epoch_map"] == exact
+
+
+def test_a_run_of_zeros_with_f_small_between_them_is_settled_at_once(calls):
+    # x from 1 to 1.099: 100 zeros between 0.414 and 0.5, and between them F, a product of 100
+    # factors below 1 in size, is far below 1: one interval, found with a handful of searches
+    xs = [1 + i / 1000 for i in range(100)]
+    intervals = gd.convergent_rates(False, xs)
+    assert len(intervals) == 1 and intervals[0][0] == 0 and intervals[0][1] > 0.5
+    assert calls["end"] <= 3 and calls["settled"] <= 20
+
+
+def test_where_no_float_converges_the_zeros_are_passed_at_once_but_an_exact_one(calls):
+    # twenty samples at x = 1000 make F's other factors (2e6 lr)^20 > 1e120 for lr from 0.5 to
+    # 2, where the fifty zeros 1 / (2x^2), x = 0.5 ... 0.99, lie: no float there converges, but
+    # 2.0 itself, the zero of x = 0.5, where F is 0 exactly
+    xs = [1000.0] * 20 + [0.5 + i / 100 for i in range(50)]
+    intervals = gd.convergent_rates(False, xs)
+    assert intervals[1:] == [(math.nextafter(2.0, 0), math.nextafter(2.0, math.inf))]
+    assert converges(2.0, xs) and not converges(math.nextafter(2.0, 0), xs)
+    assert calls["end"] <= 2 and calls["settled"] <= 20
+    assert gd.convergent_rates(False, xs[::-1]) == intervals  # the order of the samples aside
+
+
+def test_a_zero_whose_own_float_diverges_gives_no_interval():
+    # x = 0.3: F = 0 at 1 / 0.18, which no float is; its other factors, (2e10 lr)^2, are so
+    # large there that the floats nearest it diverge. Only (0, ...) below the first zero remains
+    intervals = gd.convergent_rates(False, [0.3, 1e5, 1e5])
+    assert len(intervals) == 1 and intervals[0][0] == 0
+    z = 1 / 0.18
+    assert not any(converges(lr, [0.3, 1e5, 1e5]) for lr in (z, math.nextafter(z, 0)))
+
+
+def test_five_intervals_are_named_as_the_three_widest_and_where_the_other_two_lie():
+    intervals = gd.convergent_rates(False, [2.7, 1.0, 2.5, 2.8, 0.6, 1.9, 0.5, 1.2])
+    assert len(intervals) == 5
+    words = gd.rates_text(intervals, 3)
+    assert words.count(" or ") == 2 and words.endswith(
+        ", and in 2 narrow intervals that lie between 1.38 and 2.01"
+    )  # from 1.38887... (rounded down) to 2.0000011... (rounded up)
+    assert intervals[3][0] > 1.38 and intervals[4][1] < 2.01
+
+
+@pytest.mark.parametrize(
+    "lr, said",
+    [
+        # x = 1, full batch: F = 1 - 2 lr; the float just below 1 gives -1 + 2**-52
+        (0.9999999999999999, "by -1 + 2.2e-16, so it shrinks"),
+        (1.0000000000000002, "by -1 - 4.4e-16, so it grows"),
+    ],
+)
+def test_a_factor_just_off_minus_1_is_said_as_minus_1_and_how_far_from_it(lr, said):
+    assert said in gd.growth_note(lr, True, [1.0], [2.0])
+
+
+def test_a_marker_that_just_fits_keeps_its_label_to_the_right(run):
+    # lr 0.4528 in column round(0.4528 / 0.5709 * 58) = 46: 46 spaces and "^ --lr 0.4528",
+    # 59 columns, the width of the map
+    lines = picture(run("--rates", "--lr", 0.4528, "--epochs", 0).out, "epoch factor F")
+    assert lines[17] == " " * 11 + " " * 46 + "^ --lr 0.4528"
+
+
+def test_a_rate_near_0_where_f_rounds_to_1_is_decided_exactly(calls):
+    assert gd.diverges(1e-300, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) is False
+    assert calls["epoch_map"] == 1
