@@ -107,3 +107,8 @@ def grid(lines):
 def cells(rows, char):
     """Where char is drawn: (row, column) pairs, row 0 at the top."""
     return [(r, c) for r, row in enumerate(rows) for c, drawn in enumerate(row) if drawn == char]
+
+
+def pytest_collection_modifyitems(items):
+    """The tests that start processes run last, so that a failure elsewhere shows sooner."""
+    items.sort(key=lambda item: item.path.name in ("test_faults.py", "test_readme.py"))
