@@ -298,7 +298,7 @@ def end(z, toward, zs, known):
 def past_peak(lr, z, zs):
     slope = []
     for v in zs:
-        slope.append(1 / (lr - v))
+        slope.append((lr - v) ** -1)
     return (lr - z) * math.fsum(slope) <= 0
 
 
@@ -330,9 +330,11 @@ def text(top, bottom, digits=3, rounding="ROUND_HALF_EVEN"):
 
 # F = a / d, 3 significant digits; near +-1, as +-1 and how far from it it lies.
 def factor_text(a, d):
-    shown, gap = text(a, d), a - d if a > 0 else a + d
-    if shown in ("1", "-1") and gap:
-        shown += " {} {}".format("+" if gap > 0 else "-", text(abs(gap), d, 2))
+    shown = text(a, d)
+    gap = {"1": a - d, "-1": a + d}.get(shown)  # F - 1 or F + 1, in units of 1 / d
+    if gap:
+        gap = text(gap, d, 2)
+        shown += " - " + gap[1:] if gap[0] == "-" else " + " + gap
     return shown
 
 
@@ -491,11 +493,8 @@ def pictures(start, marks, lr, batch, x_data, y_data):
     lines += [f"o = the least-squares w, {centre:.6g}, where the mean loss is lowest"] * apart
     if point is None or not marks:
         return lines + ["(no distance picture: no epochs, or no float where an epoch leaves w)"]
-    last, columns, points, there = max(marks[-1][0], 1), {}, [], []
-    for epoch, w in marks:  # one epoch to a column: the first in each, and always the last
-        columns.setdefault(round(epoch / last * (WIDTH - 1)), (epoch, w))
-    columns[round(marks[-1][0] / last * (WIDTH - 1))] = marks[-1]
-    for epoch, w in sorted(columns.values()):
+    points, there = [], []  # (the marked epochs are far enough apart to have a column each,
+    for epoch, w in marks:  # but the last, which is drawn over the one before it if it has to)
         if w == point:
             there.append(str(epoch))
         else:
@@ -504,7 +503,8 @@ def pictures(start, marks, lr, batch, x_data, y_data):
     lines.append(title)
     if points:
         heights = list(zip(*points))[1]
-        lines[-1:] = draw(title, points, (0, last, min(heights), max(heights)), "epoch")[0]
+        box = (0, max(marks[-1][0], 1), min(heights), max(heights))
+        lines[-1:] = draw(title, points, box, "epoch")[0]
     if there:
         lines += textwrap.wrap(
             "epochs that end exactly there, at distance 0: " + ", ".join(there), 72
@@ -543,8 +543,10 @@ def rate_map(lr, batch, x_data):
     for j in range(WIDTH):
         r = right * j / (WIDTH - 1)
         a, _, d = epoch_map(r, batch, x_data, x_data)  # (F does not depend on y: any will do)
-        f = max(-3 * d, min(3 * d, a)) / d  # (cut to -3...3 first: a / d may not fit in a float)
-        points.append((r, f, ".", None))  # (off the map, above 2 or below -2: not drawn)
+        try:  # (off the map, above 2 or below -2, F is not drawn)
+            points.append((r, a / d, ".", None))
+        except OverflowError:  # (past the largest float, even more so)
+            pass
         band += " " if abs(a) >= d else "="
     title = f"epoch factor F over --lr, {MODES[batch]} steps: w converges where -1 < F < 1"
     labels = {0: "2", 3: "1", 6: "0", 9: "-1", 12: "-2"}

@@ -142,6 +142,15 @@ def test_each_line_of_arithmetic_re_evaluates_to_what_it_shows(run, args):
         assert repr(eval(expression)) == repr(float(shown)), expression  # the sign of 0 too
 
 
+def test_the_arithmetic_opens_with_the_formula_it_fills_in(run):
+    assert run("--explain", "--epochs", 0).out.splitlines()[0] == (
+        "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
+    )
+    assert run("--batch", "--explain", "--epochs", 0).out.splitlines()[0] == (
+        "each epoch: grad = mean of 2 * x * (x * w - y), then w = w - lr * grad"
+    )
+
+
 def test_the_compensated_sum_case_shows_the_sum_done_left_to_right(run):
     result = run("--data", "1,-1e16 1,0.5 1,1e16", "--w", 0, "--batch", "--explain", "--epochs", 1)
     assert "\tgrad = (2e+16 + -1.0 + -2e+16) / 3 = 0.0" in result.out.splitlines()

@@ -216,6 +216,22 @@ def test_ctrl_c_stops_a_shell_loop_after_the_first_run():
     assert child.returncode == -signal.SIGINT
 
 
+def landed(child, deadline=5.0):
+    """Wait until a SIGINT sent to the child is no longer pending: it has interrupted the run.
+    (Where /proc does not say, a tenth of a second.)"""
+    status = f"/proc/{child.pid}/status"
+    if not os.path.exists(status):
+        time.sleep(0.1)
+        return
+    while deadline > 0:
+        with open(status) as lines:
+            pending = [int(line.split()[1], 16) for line in lines if line[3:7] == "Pnd:"]
+        if not any(mask & 1 << (signal.SIGINT - 1) for mask in pending):
+            return
+        time.sleep(0.001)
+        deadline -= 0.001
+
+
 def waiting(fd):
     """How many bytes wait in a pipe for its reader."""
     return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))[0]
@@ -234,7 +250,7 @@ def test_ctrl_c_while_the_reader_has_stopped_reading_loses_nothing_printed(capsy
             full = waiting(read)
             time.sleep(0.05)
         child.send_signal(signal.SIGINT)
-        time.sleep(0.05)  # the press lands while the run still waits for the reader
+        landed(child)  # the press lands while the run still waits for the reader
         received = b""
         while True:
             chunk = os.read(read, 1 << 16)

@@ -206,3 +206,11 @@ def test_a_full_batch_step_is_refused_only_when_its_own_loss_would_overflow():
     assert gd.train_batch(4e152, 1.0, 1) == pytest.approx(2 - 25 / 3 * (4e152 - 2), rel=1e-12)
     with pytest.raises(OverflowError):
         gd.train_batch(4.5e152, 1.0, 1)
+
+
+def test_a_step_is_refused_only_when_its_own_loss_would_overflow():
+    # one sample (1, 0) at lr 1: a step takes w to w - 2w = -w, whose loss w^2 = 1e308 fits
+    # for w = 1e154; the point as far the other way, 3w, would not (9e308)
+    assert gd.train(1e154, 1.0, 1, x_data=[1.0], y_data=[0.0]) == -1e154
+    with pytest.raises(OverflowError):
+        gd.train(1.4e154, 1.0, 1, x_data=[1.0], y_data=[0.0])  # (1.96e308)

@@ -360,9 +360,11 @@ def test_the_last_epoch_has_the_last_column_of_the_distance_picture(run):
         (["--data", "1,5e14", "--w", 5e14], ["499999500000000", "500000000000000", "500000500000000"]),
         (["--data", "1,1e15", "--w", 1e15], ["9.99999e+14", "1e+15", "1.000001e+15"]),
         (["--data", "1,1e150", "--w", 1e150], ["9.99999e+149", "1e+150", "1.000001e+150"]),
+        # a start 1.3456e16 from the lowest point, 1e16: three digits tell the ends apart
+        (["--data", "1,1e16", "--w", 2.3456e16], ["-3.46e+15", "1e+16", "2.35e+16"]),
     ],
 )  # fmt: skip
-def test_a_curve_with_nothing_to_span_is_drawn_around_its_lowest_point(run, args, ticks):
+def test_a_curves_window_and_the_digits_of_its_ticks(run, args, ticks):
     lines = picture(run(*args, "--plot", "--quiet").out, CURVE)
     assert lines[16].split()[1:] == ticks  # whole numbers in full below 1e15 only
 
@@ -378,6 +380,7 @@ def test_a_curve_with_nothing_to_span_is_drawn_around_its_lowest_point(run, args
 def test_the_tangent_leans_with_the_sign_of_the_gradient(run, w, slant):
     lines = picture(run("--step", "--w", w, "--epochs", 1, stdin="q\n").out, "loss of the sample")
     assert cells(grid(lines), slant)
+    assert all(len(row) == gd.WIDTH for row in grid(lines))  # one character to a cell
     assert not cells(grid(lines), "/\\".replace(slant, ""))
 
 

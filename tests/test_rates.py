@@ -583,6 +583,7 @@ def test_a_run_of_zeros_with_f_small_between_them_is_settled_at_once(calls):
     intervals = gd.convergent_rates(False, xs)
     assert len(intervals) == 1 and intervals[0][0] == 0 and intervals[0][1] > 0.5
     assert calls["end"] <= 3 and calls["settled"] <= 20
+    assert calls["epoch_map"] <= 30  # only where the search closes in on the end, past 0.5
 
 
 def test_where_no_float_converges_the_zeros_are_passed_at_once_but_an_exact_one(calls):
@@ -638,3 +639,64 @@ def test_a_marker_that_just_fits_keeps_its_label_to_the_right(run):
 def test_a_rate_near_0_where_f_rounds_to_1_is_decided_exactly(calls):
     assert gd.diverges(1e-300, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) is False
     assert calls["epoch_map"] == 1
+
+
+def test_a_factor_past_the_largest_float_sends_the_decision_to_exact_arithmetic(calls):
+    # x = 1e150 makes the factor 1 - lr 2e300 pass -1.8e308 at lr near 1e8, where x = 7.07e-5
+    # has its zero; just past that zero its own factor is about -2e-16, and F about 4e292
+    x = 7.0710678118654757e-05
+    z = 1 / (2 * x * x)
+    pairs = [(2 * r * r, s * s) for r, s in (v.as_integer_ratio() for v in (1e150, x))]
+    lr = math.nextafter(z, math.inf)
+    assert not converges(lr, [1e150, x])
+    assert gd.diverges(lr, pairs, False, [1e150, x]) is True
+    assert calls["epoch_map"] == 1
+
+
+def test_a_run_settled_at_once_is_proved_to_stay_below_1_by_more_than_1e_9_a_zero(calls):
+    # two samples, x1 near the golden ratio and x2 = 1: between their zeros z1 < z2 = 0.5, each
+    # factor is largest at the far end, and log of the product of those, (z2 - z1)^2 / (z1 z2),
+    # is 0 where x1 is the golden ratio. Settled at once (one search, past 0.5) only where that
+    # log is below -1e-9 for each of the two zeros; else a second search looks between them
+    phi = (1 + 5**0.5) / 2
+    for bound, searches in ((-3e-9, 1), (-1e-9, 2), (1e-9, 2)):
+        t = phi**2 + bound / (2 / (phi**2 - 1) - 1 / phi**2)  # (the bound's slope in x1^2)
+        z1 = 1 / (2 * t)
+        assert math.log((0.5 - z1) ** 2 / (z1 * 0.5)) == pytest.approx(bound, rel=0.01)
+        calls["end"] = 0
+        assert gd.convergent_rates(False, [math.sqrt(t), 1.0])[0][0] == 0
+        assert calls["end"] == searches
+
+
+@pytest.mark.parametrize(
+    "xs, others, dead",
+    [
+        # x = 1 has its zero at 0.5, where the factor of a large x is x^2 - 1: no float near 0.5
+        # but 0.5 itself converges. The zeros are passed without a search where the other
+        # factors pass e^120 for each sample whose zero it is: e^119.7 is not enough
+        ([1.0, math.exp(59.85)], 119.7, False),
+        ([1.0, math.exp(60.25)], 120.5, True),
+        ([1.0, 1.0, math.exp(120.0)], 240.0, False),  # two samples with their zero at 0.5
+        ([1.0, 1.0, math.exp(120.5)], 241.0, True),
+    ],
+)
+def test_a_zero_is_passed_without_a_search_where_f_is_far_past_1_around_it(calls, xs, others, dead):
+    assert math.log(xs[-1] ** 2 - 1) == pytest.approx(others, rel=1e-6)
+    intervals = gd.convergent_rates(False, xs)
+    assert intervals[1:] == [(math.nextafter(0.5, 0), math.nextafter(0.5, 1))]
+    assert calls["end"] == (1 if dead else 3)
+
+
+def test_an_exact_zero_just_past_a_long_run_where_no_float_converges_is_found_once():
+    # forty samples at x = 1000 keep every float from 0.47 to 0.5 from converging; 64 zeros
+    # below 0.5 (x = 1.001 ... 1.064) fill one run, and 0.5 (x = 1), where F = 0, comes next
+    xs = [1000.0] * 40 + [1 + i / 1000 for i in range(1, 65)] + [1.0] + [0.99, 0.98]
+    intervals = gd.convergent_rates(False, xs)
+    assert intervals[1:] == [(math.nextafter(0.5, 0), math.nextafter(0.5, 1))]
+    assert converges(0.5, xs) and not converges(math.nextafter(0.5, 1), xs)
+
+
+def test_the_narrow_intervals_are_said_to_lie_from_the_first_ones_low_end():
+    intervals = gd.convergent_rates(False, [2.8, 1.6, 2.5, 0.9, 0.8, 2.3, 0.6, 2.9, 1.0])
+    assert len(intervals) == 5 and 0.78 < intervals[3][0] < 0.781 < intervals[3][1]
+    assert gd.rates_text(intervals, 3).endswith("narrow intervals that lie between 0.78 and 1.39")
