@@ -195,9 +195,9 @@ def best_w(x_data, y_data):
 # ---------------------------------------------------------------------------
 
 
-# Whether |F| >= 1 at the float lr: decided in floats unless log |F| is within 1e-9 of 0 for
-# each factor, then exactly, by epoch_map(). (Each factor is rounded once from its exact value, and
-# its log, at most 745 in size, is then within 2e-13 of the exact one.)
+# Whether |F| >= 1 at the float lr: decided in floats unless log |F| is so near 0 that their error
+# could change the answer, then exactly, by epoch_map(). Each factor is rounded once (2**-53 of it,
+# so of its log) and each log by 1 ULP (2**-52 of it): the bound allows four times that.
 def diverges(lr, pairs, batch, x_data):
     (p, q), logs = lr.as_integer_ratio(), []
     for r, s in pairs:
@@ -207,7 +207,7 @@ def diverges(lr, pairs, batch, x_data):
         except OverflowError:
             logs.append(math.nan)
     size = math.fsum(logs)  # log |F|
-    if abs(size) > 1e-9 * len(logs):  # (nan is not: decided exactly)
+    if abs(size) > 2**-50 * (len(logs) + math.fsum(map(abs, logs))):  # (nan is not)
         return size > 0
     a, _, d = epoch_map(lr, batch, x_data, x_data)  # (F does not depend on y: any will do)
     return abs(a) >= d

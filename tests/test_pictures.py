@@ -388,3 +388,16 @@ def test_a_flat_loss_has_a_flat_tangent(run):
     # the sample (0, 1) has loss 1 whatever w is: the gradient 0, the tangent level, "-"
     lines = picture(run("--data", "0,1 1,2", "--step", "--epochs", 1, stdin="q\n").out, "loss of")
     assert cells(grid(lines), "-") and not cells(grid(lines), "/") and not cells(grid(lines), "\\")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--epochs", 0],  # no epochs
+        ["--data", "1,2 1,3", "--lr", 1, "--epochs", 3],  # each epoch adds 2 to w: F = 1
+    ],
+)
+def test_without_epochs_or_a_point_where_w_settles_there_is_no_distance_picture(run, args):
+    out = run("--plot", "--quiet", *args).out
+    assert out.endswith("\n(no distance picture: no epochs, or no float where an epoch leaves w)\n")
+    assert "log10 of the distance" not in out

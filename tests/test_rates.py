@@ -566,10 +566,11 @@ def test_far_from_an_end_the_decision_needs_no_exact_arithmetic(calls, lr, grows
     assert calls["epoch_map"] == 0
 
 
-@pytest.mark.parametrize("log_f, exact", [(4.5e-9, False), (-4.5e-9, False), (1.5e-9, True)])
-def test_within_1e_9_a_factor_of_log_f_from_0_the_decision_is_exact(calls, log_f, exact):
-    # near LOW, where F = 1, log F changes by F'(LOW) = 16.0 per unit of lr: three factors, so
-    # floats decide where |log F| > 3e-9, and exact arithmetic below that
+@pytest.mark.parametrize("log_f, exact", [(6e-15, False), (-6e-15, False), (3.5e-15, True)])
+def test_where_float_error_could_change_the_answer_the_decision_is_exact(calls, log_f, exact):
+    # near LOW, where F = 1, log F changes by F'(LOW) = 16.0 per unit of lr. The three factors
+    # there are 0.592, -0.632 and -2.672, their logs -0.524, -0.459 and 0.983: the float error
+    # allowed is 2**-50 * (3 + 1.966) = 4.41e-15, and below that the decision is exact
     lr = LOW + log_f / 16.0
     assert abs(math.log(exact_factor(lr)) - log_f) < 0.2 * abs(log_f)  # (the slope read right)
     assert gd.diverges(lr, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) == (not converges(lr))
