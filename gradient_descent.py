@@ -197,13 +197,13 @@ def best_w(x_data, y_data):
 
 # Whether |F| >= 1 at the float lr: decided in floats unless log |F| is so near 0 that their error
 # could change the answer, then exactly, by epoch_map(). Each factor is rounded once (2**-53 of it,
-# so of its log) and each log by 1 ULP (2**-52 of it): the bound allows four times that.
+# so of its log) and each log by 1 ULP (2**-52 of it): the bound allows 4 times that or more.
 def diverges(lr, pairs, batch, x_data):
     (p, q), logs = lr.as_integer_ratio(), []
     for r, s in pairs:
         top = q * s - p * r  # the factor is top / (q * s)
-        try:  # (a factor of 0 gives -inf; one past the largest or below the smallest float, nan)
-            logs.append(math.log(abs(top / (q * s)) or math.nan) if top else -math.inf)
+        try:  # (a factor of 0, past the largest float or below the smallest: nan, decided exactly)
+            logs.append(math.log(abs(top / (q * s)) or math.nan))
         except OverflowError:
             logs.append(math.nan)
     size = math.fsum(logs)  # log |F|
@@ -267,13 +267,16 @@ def sizes(lr, zs):
 # end; or (dead) whether no float near them converges, but an exact zero, as the other factors
 # there pass 2**160 in size, while a float's own factor is 2**-160 or more.
 def settled(j, k, zeros, zs, dead):
+    import bisect
+
     ends = list(map(min if dead else max, sizes(zeros[j], zs), sizes(zeros[k], zs)))
-    first, last = zs.index(zeros[j]), len(zs) - zs[::-1].index(zeros[k])
+    if not dead:
+        return math.fsum(ends) < -1e-9 * len(zs)
+    first, last = bisect.bisect_left(zs, zeros[j]), bisect.bisect_right(zs, zeros[k])
     out, near = math.fsum(ends[:first]) + math.fsum(ends[last:]), zs[first:last]
-    for z in zeros[j : k + 1] if dead else ():  # (log 5e-324 = -744.4 for each own factor)
-        if out + math.fsum(sizes(z, near)) <= (120 - 744.4) * near.count(z):
-            return False
-    return k - j < 64 if dead else math.fsum(ends) < -1e-9 * len(zs)
+    return k - j < 64 and all(  # (log 5e-324 = -744.4 for each own factor)
+        out + math.fsum(sizes(z, near)) > (120 - 744.4) * near.count(z) for z in set(near)
+    )
 
 
 # A j as far as possible with settled(k, j), found in steps that double.

@@ -1,8 +1,10 @@
 """Faults, met as a trusted Unix tool meets them: full disks, closed streams, broken pipes,
-pipes that stop being read, and Ctrl-C. Each test starts the script as a real process, since
-the process itself is the subject. POSIX only, like the faults themselves."""
+pipes that stop being read, and Ctrl-C. Most tests start the script as a real process, since
+the process itself is the subject; a few stand a stream or a platform in, in-process, where that
+shows the point exactly. POSIX only, like the faults themselves."""
 
 import fcntl
+import io
 import os
 import signal
 import struct
@@ -266,14 +268,14 @@ def pressed_while_blocked():
 
 def test_ctrl_c_while_the_reader_has_stopped_reading_loses_nothing_printed(capsys):
     # `... | less`, Ctrl-C a moment later, then `G`: everything printed before the press still
-    # arrives, and then the run ends by SIGINT. Three times, as where the press lands varies
-    for received, full, stderr, status in (pressed_while_blocked() for _ in range(3)):
-        assert status == -signal.SIGINT
-        assert stderr == b""
-        # more than the pipe held: what was waiting in Python's buffer arrived too, in order
-        assert len(received) > full > 0
-        gd.main(["--epochs", str(1 + received.count(b"\n") // 4)])
-        assert received.decode() == capsys.readouterr().out[: len(received)]
+    # arrives, and then the run ends by SIGINT
+    received, full, stderr, status = pressed_while_blocked()
+    assert status == -signal.SIGINT
+    assert stderr == b""
+    # more than the pipe held: what was waiting in Python's buffer arrived too, in order
+    assert len(received) > full > 0
+    gd.main(["--epochs", str(1 + received.count(b"\n") // 4)])
+    assert received.decode() == capsys.readouterr().out[: len(received)]
 
 
 def test_ctrl_c_at_the_step_prompt_ends_the_run_like_anywhere_else():
@@ -305,6 +307,60 @@ def test_on_windows_ctrl_c_ends_the_run_with_status_130(monkeypatch, capsys):
     monkeypatch.setattr(os, "kill", lambda *args: pytest.fail("no signal on Windows"))
     assert gd.command() == 130
     assert capsys.readouterr() == ("before the press\n", "")
+
+
+def test_ctrl_c_during_a_blocked_write_loses_no_line_printed_before_it(monkeypatch):
+    # In-process: a reader that stops reading once 20000 bytes are in, and Ctrl-C landing in
+    # the write that waits for it. Every grad line whose print() had returned still arrives.
+    class Reader(io.RawIOBase):
+        got, printed = b"", None
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            if self.printed is None and len(self.got) > 20000:
+                self.printed = lines[0]  # the press
+                raise KeyboardInterrupt
+            self.got += bytes(data)
+            return len(data)
+
+    def counted(*args):
+        real(*args)
+        lines[0] += 1
+
+    lines, real, reader = [0], gd.print_grad, Reader()
+    monkeypatch.setattr(gd, "print_grad", counted)
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BufferedWriter(reader)))
+    monkeypatch.setattr(sys, "argv", ["gradient_descent.py", "--epochs", "1000"])
+    monkeypatch.setattr(sys, "platform", "win32")  # returns 130: no signal sent to pytest
+    assert gd.command() == 130
+    assert reader.printed > 500 and reader.got.count(b"\tgrad:") >= reader.printed
+
+
+def test_unbuffered_each_line_reaches_the_reader_as_it_is_printed(monkeypatch):
+    # python3 -u gives stdout no buffer: the script puts one in, so that a full pipe cannot drop
+    # lines unseen, and flushes it at each line, as -u promises. In-process, a stand-in run
+    # returns what had reached the reader when its print() returned.
+    class Reader(io.RawIOBase):
+        got = b""
+
+        def writable(self):
+            return True
+
+        def write(self, data):
+            self.got += bytes(data)
+            return len(data)
+
+    def run(argv=None):
+        print("a line")
+        return reader.got
+
+    reader = Reader()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(reader, write_through=True))
+    monkeypatch.setattr(sys, "argv", ["gradient_descent.py"])
+    monkeypatch.setattr(gd, "main", run)
+    assert gd.command() == b"a line\n"
 
 
 def test_ctrl_c_before_the_script_starts_is_pythons_own():
