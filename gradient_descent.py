@@ -209,7 +209,7 @@ def diverges(lr, pairs, batch, x_data):
     size = math.fsum(logs)  # log |F|
     if abs(size) > 2**-50 * (len(logs) + math.fsum(map(abs, logs))):  # (nan is not)
         return size > 0
-    a, _, d = epoch_map(lr, batch, x_data, x_data)  # (F does not depend on y: any will do)
+    a, _, d = epoch_map(lr, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
     return abs(a) >= d
 
 
@@ -545,7 +545,7 @@ def rate_map(lr, batch, x_data):
     right = 1.1 * intervals[-1][1]  # a little past the largest rate that converges
     for j in range(WIDTH):
         r = right * j / (WIDTH - 1)
-        a, _, d = epoch_map(r, batch, x_data, x_data)  # (F does not depend on y: any will do)
+        a, _, d = epoch_map(r, batch, x_data, [0.0] * len(x_data))  # (F does not depend on y)
         try:  # (off the map, above 2 or below -2, F is not drawn)
             points.append((r, a / d, ".", None))
         except OverflowError:  # (past the largest float, even more so)
