@@ -196,8 +196,8 @@ def best_w(x_data, y_data):
 
 
 # Whether |F| >= 1 at the float lr: decided in floats unless log |F| is so near 0 that their error
-# could change the answer, then exactly, by epoch_map(). Each factor is rounded once (2**-53 of it,
-# so of its log) and each log by 1 ULP (2**-52 of it): the bound allows 4 times that or more.
+# could change the answer, then exactly, by epoch_map(). Rounding a factor moves its log by 2**-53
+# at most, and each log is within 1 ULP (2**-52 of its size): the bound allows 4 times that or more.
 def diverges(lr, pairs, batch, x_data):
     (p, q), logs = lr.as_integer_ratio(), []
     for r, s in pairs:
