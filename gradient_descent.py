@@ -98,9 +98,6 @@ def lecture(w=1.0, lr=0.01, epochs=10, on_step=print_grad, on_epoch=print_progre
     return w
 
 
-MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
-
-
 # ValueError unless there are as many y values as x values, and at least one.
 def check_data(x_data, y_data):
     if len(x_data) != len(y_data) or not x_data:
@@ -317,6 +314,8 @@ def crossing(test, args, false_at, true_at):
 # ---------------------------------------------------------------------------
 # The learning rate in words: the warnings' sentence
 # ---------------------------------------------------------------------------
+
+MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
 
 
 # top / bottom (integers) to `digits` significant digits, written plainly, or with an exponent when
