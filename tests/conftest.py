@@ -81,15 +81,16 @@ def is_row(line):
     return line[9:11] == " |"
 
 
+TITLES = ("mean loss over w", "log10 |w - ", "epoch factor F", "loss of the sample")
+
+
 def picture(out, title):
-    """The lines of the picture whose title starts with `title`: the title, its rows, the axis
-    and its labels, and the notes under it, up to the next picture's title."""
+    """The lines of the picture whose title starts with `title`: the title (one line or two), its
+    rows, the axis and its labels, and the notes under it, up to the next picture's title."""
     lines = out.splitlines()
-    start = end = next(i for i, line in enumerate(lines) if line.startswith(title))
-    end += 1
-    while end < len(lines) and (
-        is_row(lines[end]) or end + 1 == len(lines) or not is_row(lines[end + 1])
-    ):
+    start = next(i for i, line in enumerate(lines) if line.startswith(title))
+    end = start + 1
+    while end < len(lines) and not lines[end].startswith(TITLES):
         end += 1
     return lines[start:end]
 
@@ -100,8 +101,19 @@ def grid(lines):
     for line in lines[1:]:
         if line.startswith(" " * 10 + "+"):
             return rows
-        rows.append(line.split("|", 1)[1].ljust(gd.WIDTH))
+        if is_row(line):  # (not a title's second line)
+            rows.append(line.split("|", 1)[1].ljust(gd.WIDTH))
     raise AssertionError("no axis under the picture")
+
+
+def labels(lines):
+    """The labels left of the bar, row by row ("" where there is none)."""
+    return [line.split("|")[0].strip() for line in lines if is_row(line)]
+
+
+def axis(lines):
+    """The words under a picture's axis: its name, then the left end, middle and right end."""
+    return lines[lines.index(" " * 10 + "+" + "-" * gd.WIDTH) + 1].split()
 
 
 def cells(rows, char):

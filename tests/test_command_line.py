@@ -1,8 +1,11 @@
 """The command line, run in this process: options, bad input, --help, and the experiments,
 against values worked out by hand or from the closed forms in conftest.py."""
 
+import io
 import math
+import re
 import sys
+import threading
 import tracemalloc
 
 import pytest
@@ -77,8 +80,12 @@ def test_data_that_starts_with_minus_is_taken_too(run):
         (["--lr"], "argument --lr: expected one argument"),
         (["--quiet=1"], "unrecognized argument: --quiet=1"),
         (["--speed", "3"], "unrecognized argument: --speed"),
-        (["--ep", "3"], "unrecognized argument: --ep"),
+        (["--e", "3"], "ambiguous option: --e could be --epochs, --explain, --exercise"),
+        (["--ex"], "ambiguous option: --ex could be --explain, --exercise"),
         (["5"], "unrecognized argument: 5"),
+        (["-"], "unrecognized argument: -"),
+        (["--"], "unrecognized argument: --"),
+        (["--lr", "0.1", "--", "3"], "unrecognized argument: --"),
         (
             ["--quiet", "--explain"],
             "argument --quiet: not with --explain or --step, which show every step",
@@ -121,36 +128,82 @@ def words(text):
     return " ".join(text.split())
 
 
-def test_help_says_what_the_script_is_what_each_option_does_and_its_default(run):
+@pytest.mark.parametrize(
+    "short, full",
+    [
+        (["--ep", "3"], ["--epochs", "3"]),
+        (["--epoch=3"], ["--epochs=3"]),
+        (["--l", "0.1", "--q"], ["--lr", "0.1", "--quiet"]),
+        (["--expl", "--epochs", "1"], ["--explain", "--epochs", "1"]),
+        (["--he"], ["--help"]),
+    ],
+)
+def test_an_option_may_be_shortened_to_a_start_that_names_it_alone(run, short, full):
+    # as argparse takes them: --ep is the start of --epochs only
+    assert run(*short) == run(*full)
+
+
+def help_lines(out):
+    """The option lines of --help: each option's name, value and what it does, as one line."""
+    block = out.split("\noptions:\n")[1].split("\n\n")[0]
+    lines = []
+    for line in block.splitlines():
+        if line.startswith("  -"):
+            lines.append(line.strip())
+        else:
+            lines[-1] += " " + line.strip()
+    return lines
+
+
+def test_help_has_a_line_for_each_option_with_its_value_and_default(run):
+    # held to the table the parser reads: dropping an option's line, its value's name or its
+    # default from HELP fails here
+    lines = help_lines(run("--help").out)
+    assert lines[0].split()[:2] == ["-h,", "--help"]
+    described = {}
+    for line in lines[1:]:
+        described[line.split()[0]] = line
+    assert sorted(described) == sorted(gd.OPTIONS)
+    for name, option in gd.OPTIONS.items():
+        if option:  # the value's name, and its default as the parser reads it
+            default = option[1] if " " not in option[1] else f'"{option[1]}"'
+            assert described[name].split()[1].isupper(), name
+            assert f"(default: {default})" in described[name], name
+    usage = words(run("--help").out.split("\n\n")[0])
+    for name in gd.OPTIONS:
+        assert name in usage
+
+
+def test_every_option_in_the_help_is_taken(run):
+    for line in help_lines(run("--help").out)[1:]:
+        name, *rest = line.split()
+        value = {"--data": "1,2", "--epochs": "1"}.get(name, "0.5") if rest[0].isupper() else None
+        args = [name] + [value] * (value is not None)
+        result = run(*args, "--epochs", "1", *["--quiet"] * (name not in ("--explain", "--step")))
+        assert result.status == 0, (name, result.err)
+
+
+def test_help_says_what_the_script_is(run):
     status, out, err = run("--help")
     assert (status, err) == (0, "")
     assert out.split("\n\n")[1] == (
         "Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.\n"
         "With no options it prints exactly what the lecture printed."
     )
-    for said in [
-        "--lr RATE learning rate: how far each step moves w (default: 0.01)",
-        "--epochs N passes over the data (default: 10)",
-        "--w START the weight before training (default: 1.0)",
-        '--data PAIRS the samples as x,y pairs, in the order the steps take them (default: "1,2 2,4 3,6")',
-        "--quiet print only the first line, the last epoch's line and the last line",
-        "--explain show each update with the numbers put into the formulas",
-    ]:
-        assert words(said) in words(out)
     assert run("-h") == (status, out, err)
 
 
 def test_help_ends_with_the_exit_statuses(run):
     assert words(run("--help").out.split("exit status:")[1]) == (
-        "0 done (also when --step is stopped early), 1 diverged (the loss no longer fits in a float), "
-        "2 bad input, 3 the output could not be written; Ctrl-C ends it by SIGINT, as it does any "
-        "program (a shell shows status 130)"
+        "0 done (also when --step is stopped early), 1 diverged (the loss no longer fits in a "
+        "float), 2 bad input, 3 the output could not be written, 141 the reader of the output "
+        "went away; Ctrl-C ends it by SIGINT, as it does any program (a shell shows status 130)"
     )
 
 
 def test_help_examples_do_what_they_say(run):
     examples = run("--help").out.split("examples:\n")[1].split("\n\n")[0].splitlines()
-    assert len(examples) == 11
+    assert len(examples) == 12
     ends = {lr: progress_ws(run("--lr", lr).out) for lr in (0.001, 0.1, 0.21, 0.5)}
     assert "--lr 0.001   too small: w creeps towards 2" in examples[0] and 1 < ends[0.001][-1] < 1.5
     assert "--lr 0.1     w zig-zags across 2 and settles" in examples[1]
@@ -251,13 +304,17 @@ def test_a_large_learning_rate_stops_with_status_1_and_one_line(run):
     assert result.status == 1
     warning, diverged = result.err.splitlines()
     assert warning.startswith("gradient_descent.py: warning: at --lr 1.0 ")
-    assert diverged.startswith("gradient_descent.py: diverged: in epoch 74, the step from w = ")
-    assert "(after training)" not in result.out
-    # lr 1: each epoch multiplies w - 2 by (1 - 2)(1 - 8)(1 - 18) = -119. After 74 epochs
-    # |w - 2| = 119^74 = 3.9e153, and the last loss, (3 * that)^2 = 1.4e308, still fits; in
-    # epoch 74 the x = 2 step would make the distance 7 * 119^74, whose loss 4 * 49 * 119^148 does not
+    # lr 1: each epoch multiplies w - 2 by (1 - 2)(1 - 8)(1 - 18) = -119, from w - 2 = -1. After
+    # 74 epochs w - 2 = (-1)(-119)^74 = -119^74, about -3.9e153, and the last loss, (3 * 119^74)^2
+    # = 1.4e308, still fits; epoch 74 ends with the x = 3 sample's loss (3 * 119^75)^2, which
+    # does not: the run stops there, and says from which w that epoch started
     distance = 119.0**74
-    assert 9 * distance * distance < sys.float_info.max < 4 * 49 * distance * distance
+    assert 9 * distance * distance < sys.float_info.max < 9 * (119 * distance) * (119 * distance)
+    start, said, end = diverged.partition("in epoch 74, which started from w = ")
+    assert start == "gradient_descent.py: diverged: " and said
+    assert end.endswith(", the loss went past the largest float")
+    assert float(end.split(",")[0]) == pytest.approx(2 - 119.0**74, rel=1e-12)
+    assert "(after training)" not in result.out
     assert len(progress_ws(result.out)) == 74
 
 
@@ -281,7 +338,7 @@ def peak_bytes(epochs, *options):
     """The most memory Python holds while a quiet run of `epochs` epochs runs, in bytes."""
     tracemalloc.start()
     try:
-        flags = dict.fromkeys(["batch", "explain", "step", "plot", "rates"], False)
+        flags = dict.fromkeys(["batch", "explain", "step", "plot", "rates", "exercise"], False)
         flags.update(dict.fromkeys(options, True))
         gd.descend(1.0, 0.0001, epochs, (gd.x_data, gd.y_data), quiet=True, **flags)
         return tracemalloc.get_traced_memory()[1]
@@ -294,3 +351,57 @@ def test_a_quiet_run_holds_the_same_memory_for_20000_epochs_as_for_200(capsys, o
     # a float kept for each epoch would add 24 bytes an epoch: 475,000 bytes more
     assert peak_bytes(20000, *options) - peak_bytes(200, *options) < 50_000
     capsys.readouterr()
+
+
+# --- a long quiet run on a terminal -------------------------------------------
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_ticker_says_how_far_a_run_has_got_until_it_is_stopped(monkeypatch):
+    # the ticker's thread speaks after TICK seconds, then after twice as long each time; the test
+    # waits for its first line (an event), not for a time
+    said, spoken = [], threading.Event()
+
+    def heard(line, ending="\n"):
+        said.append(line)
+        spoken.set()
+
+    monkeypatch.setattr(gd, "TICK", 0.001)
+    monkeypatch.setattr(gd, "warn", heard)
+    stop = gd.ticker(1_000_000_000, lambda: 123_456)
+    assert spoken.wait(15)
+    stop.set()
+    assert re.fullmatch(r"epoch 123,456 of 1,000,000,000 after \d+ s", said[0])
+
+
+@pytest.mark.parametrize(
+    "args, stderr, ticks",
+    [
+        (["--quiet"], Terminal(), True),  # a person watching: progress
+        (["--quiet"], io.StringIO(), False),  # a pipe or a file: none
+        ([], Terminal(), False),  # every epoch's line is progress enough
+    ],
+)
+def test_only_a_quiet_run_on_a_terminal_gets_the_ticker(monkeypatch, capsys, args, stderr, ticks):
+    started = []
+    monkeypatch.setattr(gd, "ticker", lambda epochs, done: started.append(done()) or None)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert gd.main([*args, "--epochs", "3"]) == 0
+    assert started == [0] * ticks  # (and it would read 0 epochs done before training)
+
+
+def test_the_ticker_is_stopped_when_training_ends(monkeypatch, capsys):
+    events = []
+
+    class Stop:
+        def set(self):
+            events.append("stopped")
+
+    monkeypatch.setattr(gd, "ticker", lambda epochs, done: events.append("started") or Stop())
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert gd.main(["--quiet", "--lr", "1", "--epochs", "1000"]) == 1  # (diverges in epoch 74)
+    assert events == ["started", "stopped"]

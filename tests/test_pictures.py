@@ -12,12 +12,12 @@ import math
 import re
 
 import pytest
-from conftest import LECTURE_FACTOR, cells, grid, per_sample_factor, picture
+from conftest import LECTURE_FACTOR, axis, cells, grid, labels, per_sample_factor, picture
 
 import gradient_descent as gd
 
 CURVE = "mean loss over w"
-DISTANCE = "log10 of the distance"
+DISTANCE = "log10 |w - "
 
 
 def cell(w, centre=2.0, half=1.0):
@@ -33,10 +33,22 @@ def notes(lines):
     return " ".join(lines[start:])
 
 
+def epochs_named(words):
+    """The epochs a note names: "epochs 2 to 4, 7 and 9" -> [2, 3, 4, 7, 9]."""
+    named = []
+    for part in re.split(r", | and ", words.split("epoch", 1)[1].lstrip("s ")):
+        first, _, last = part.partition(" to ")
+        named += range(int(first), int(last or first) + 1)
+    return named
+
+
 def epochs_hidden(lines):
     """{shown char: the epochs named under it} from the notes under a curve picture."""
-    found = re.findall(r"epochs under the (\S+(?: of epoch \d+)?): (\d+(?:, \d+)*)", notes(lines))
-    return {char: [int(e) for e in epochs.split(", ")] for char, epochs in found}
+    found = {}
+    for line in lines:
+        if line.startswith("under the "):
+            found[line[10]] = epochs_named(line.split(": ", 1)[1])
+    return found
 
 
 def line_with(lines, start):
@@ -99,77 +111,90 @@ def test_epochs_that_end_in_the_same_place_are_named_under_the_first(run):
     assert "o = the least-squares w, 2.10714, where the mean loss is lowest" in lines
 
 
-def test_later_epochs_are_stars_where_the_closed_form_puts_them(run):
-    # lr 0.001: each epoch multiplies w - 2 by 0.998 * 0.992 * 0.982; 30 epochs, all kept
+def test_the_last_epoch_is_a_star_where_the_closed_form_puts_it(run):
+    # lr 0.001: each epoch multiplies w - 2 by 0.998 * 0.992 * 0.982; of 30 epochs the first ten
+    # are digits and the last, 29, a star; none further than the start, so the picture spans 1 to 3
     factor = per_sample_factor(0.001)
     lines = picture(run("--lr", 0.001, "--epochs", 30, "--plot").out, CURVE)
+    assert lines[0] == "mean loss over w: S = start, 0-9 = after that epoch, * = after 29"
+    drawn = {}  # drawn from the last epoch down, then S: in each cell the last drawn shows
+    for epoch in [29, *range(9, -1, -1)]:
+        drawn.setdefault(cell(2 - factor ** (epoch + 1)), []).append(epoch)
+    drawn.setdefault(cell(1.0), []).append("S")
     rows = grid(lines)
-    digits = {cell(1.0)} | {cell(2 - factor ** (k + 1)) for k in range(10)}
-    stars = {cell(2 - factor ** (k + 1)) for k in range(10, 30)}
-    assert set(cells(rows, "*")) == stars - digits
-    # drawn stars first, from the last epoch down, then the digits from 9 down, then S: in each
-    # cell the last one drawn shows, and the epochs drawn there before it are named
-    drawn = {}
-    for epoch in range(29, -1, -1):
-        drawn.setdefault(cell(2 - factor ** (epoch + 1)), []).append(
-            ("*" if epoch >= 10 else str(epoch), epoch)
-        )
-    drawn.setdefault(cell(1.0), []).append(("S", None))
     expected = {}
-    for there in drawn.values():
+    for where, there in drawn.items():
+        shown = there[-1] if there[-1] == "S" else "*" if there[-1] > 9 else str(there[-1])
+        assert rows[where[0]][where[1]] == shown
         if len(there) > 1:
-            expected[there[-1][0] if there[-1][0] != "*" else f"* of epoch {there[-1][1]}"] = (
-                sorted(e for _, e in there[:-1])
-            )
+            expected[shown] = sorted(e for e in there[:-1] if e != "S")
     assert epochs_hidden(lines) == expected
+    assert cells(rows, "*") == ([cell(2 - factor**30)] if cell(2 - factor**30) not in
+                                [cell(2 - factor ** (e + 1)) for e in range(10)] else [])  # fmt: skip
 
 
-def test_a_star_over_others_is_named_by_its_epoch(run):
-    # lr 0.1 for 30 epochs: epochs 1 to 29 all end within a column of 2; the 1 shows
+def test_a_star_under_digits_is_named_with_them(run):
+    # lr 0.1 for 30 epochs: epochs 1 to 9 and the last, 29, all end within a column of 2; the 1,
+    # drawn last, shows
     lines = picture(run("--lr", 0.1, "--epochs", 30, "--plot", "--quiet").out, CURVE)
-    assert epochs_hidden(lines) == {"1": list(range(2, 30))}
+    assert epochs_hidden(lines) == {"1": [*range(2, 10), 29]}
+    assert "under the 1: epochs 2 to 9 and 29" in lines
 
 
 def test_a_long_run_keeps_evenly_spread_epochs_and_the_last(run):
     # 1830 epochs: every 2**k-th one, at most 58 of them (1830 // 58 = 31, so every 32nd), and 1829
     lines = picture(run("--lr", 0.001, "--epochs", 1830, "--plot", "--quiet").out, DISTANCE)
-    assert lines[16].split() == ["epoch", "0", "914.5", "1829"]  # the middle: 1829 / 2
+    assert axis(lines) == ["epoch", "0", "914.5", "1829"]  # the middle: 1829 / 2
 
 
-def test_a_start_at_the_minimum_draws_s_over_every_epoch(run):
-    # w = 2 never moves (every gradient is 0); the picture spans 2 -+ 1
-    lines = picture(run("--w", 2, "--plot").out, CURVE)
-    rows = grid(lines)
-    assert cells(rows, "S") == [(13, 29)]
-    assert epochs_hidden(lines) == {"S": list(range(10))}
-
-
-def test_a_run_that_diverges_shows_no_curve_past_the_largest_float_but_its_climb(run):
+def test_a_run_that_diverges_draws_its_first_climbs_and_names_the_rest(run):
+    # lr 1: each epoch multiplies w - 2 by -119, from -1: after epoch 0 w = 121, after epoch 1
+    # 2 - 14161. The picture reaches 10 times as far as epoch 1 (the start is only 1 away), so
+    # epochs 2 on, 119^3 = 1.7e6 away and more, lie beyond it; it spans 2 -+ 14161, which puts
+    # epoch 1 in the top left corner, and S and epoch 0 (less than half a column from 2) in the
+    # middle of the bottom row, where S, drawn last, shows
     result = run("--lr", 1, "--epochs", 1000, "--plot", "--quiet")
     assert result.status == 1
-    assert "(no picture: its numbers do not fit in a float)" in result.out.splitlines()
-    lines = picture(result.out, DISTANCE)
+    lines = picture(result.out, CURVE)
     rows = grid(lines)
-    stars = sorted(cells(rows, "*"), key=lambda rc: rc[1])
-    assert stars[0] == (13, 0) and stars[-1][0] == 0  # from the bottom left up to the top
-    assert all(b[0] <= a[0] for a, b in zip(stars, stars[1:]))  # never going down
-    # epochs 0 to 73 ran; log10 of the distance rises by log10 119 = 2.0755 an epoch
-    slope = read_slope(lines)
-    assert slope == pytest.approx(math.log10(119), abs=0.05)
+    assert cells(rows, "1") == [(0, 0)] and cells(rows, "S") == [(13, 29)]
+    assert 121 - 2 < 0.5 * 2 * 14161 / 58  # (epoch 0 is in the middle column)
+    assert epochs_hidden(lines) == {"S": [0]}
+    assert "farther out, off the picture: epochs 2 to 9 and 73" in lines
+    # and the distance climbs, log10 119 = 2.0755 an epoch, on alternate sides
+    lines = picture(result.out, DISTANCE)
+    marks = sorted(cells(grid(lines), "+") + cells(grid(lines), "-"), key=lambda rc: rc[1])
+    assert all(b[0] <= a[0] for a, b in zip(marks, marks[1:]))  # never going down
+    # (the scale runs from 154 down to -17, 13.2 a row: half a row at each end over 73 epochs)
+    assert read_slope(lines) == pytest.approx(math.log10(119), abs=13.2 / 73)
+
+
+@pytest.mark.parametrize("lr, epochs", [(0.25, 1000), (0.21, 10)])
+def test_a_run_that_diverges_marks_epochs_0_and_1_on_the_curve(run, lr, epochs):
+    # lr 0.25: F = 0.5 * -1 * -3.5 = 1.75, so epoch 1 is 1.75^2 = 3.06 from 2 and the picture
+    # reaches 30.6: epochs 0 to 5 (1.75^6 = 28.7) are drawn; lr 0.21: F = 1.1, all ten
+    lines = picture(run("--lr", lr, "--epochs", epochs, "--plot", "--quiet").out, CURVE)
+    rows = grid(lines)
+    assert cells(rows, "0") and cells(rows, "1")
+    factor = per_sample_factor(lr)
+    drawn = [e for e in range(10) if abs(factor) ** (e + 1) <= 10 * max(1, factor**2)]
+    for e in range(10):
+        assert bool(cells(rows, str(e))) == (e in drawn) or e in epochs_hidden(lines).get("S", [])
 
 
 # --- --plot: the distance, on a log scale -------------------------------------
 
 
 def read_slope(lines):
-    """The slope of the stars' line, read off the picture: from the labels of the top and bottom
-    rows and of the ends of the axis, and the cells of the first and last star."""
-    rows = grid(lines)
-    top, bottom = float(lines[1].split("|")[0]), float(lines[14].split("|")[0])
-    first_epoch, last_epoch = float(lines[16].split()[1]), float(lines[16].split()[-1])
-    stars = sorted(cells(rows, "*"), key=lambda rc: rc[1])
-    (r0, c0), (r1, c1) = stars[0], stars[-1]
-    height = lambda r: top - r / 13 * (top - bottom)
+    """The slope of the marks' line, read off the picture: from the labels of the rows (row 0 is
+    `top`, row 12 `bottom` and row 13, the = row, one below it) and of the axis, and the cells of
+    the first and last mark."""
+    rows, names = grid(lines), labels(lines)
+    top, low = float(names[0]), float(names[12]) - 1
+    first_epoch, last_epoch = float(axis(lines)[1]), float(axis(lines)[-1])
+    marks = sorted(cells(rows, "+") + cells(rows, "-"), key=lambda rc: rc[1])
+    (r0, c0), (r1, c1) = marks[0], marks[-1]
+    height = lambda r: top - r / 13 * (top - low)
     epoch = lambda c: first_epoch + c / 58 * (last_epoch - first_epoch)
     return (height(r1) - height(r0)) / (epoch(c1) - epoch(c0))
 
@@ -180,34 +205,64 @@ def read_slope(lines):
 )
 def test_the_distance_falls_or_climbs_on_a_line_of_slope_log10_f(run, lr, factor):
     lines = picture(run("--lr", lr, "--plot", "--quiet").out, DISTANCE)
-    assert lines[0] == "log10 of the distance from w to 2 after each epoch"
-    assert read_slope(lines) == pytest.approx(math.log10(abs(factor)), abs=0.02)
-    stated = float(notes(lines).split("log10 |F| = ")[1].split()[0])
-    assert stated == pytest.approx(math.log10(abs(factor)), abs=0.001)
-    # the start is 1 from 2, so epoch e ends |F|^(e + 1) from it: the top row is the first
-    # epoch's when the distance shrinks, the tenth's when it grows
-    highest = max(math.log10(abs(factor)), 10 * math.log10(abs(factor)))
-    assert float(lines[1].split("|")[0]) == pytest.approx(highest, abs=0.01)
-    # a falling line flattens where the distance nears rounding; a climbing one does not
-    assert ("rounding" in notes(lines)) == (abs(factor) < 1)
+    assert lines[0] == "log10 |w - 2| after each epoch (+ w above it, - below, = exactly at it)"
+    slope = math.log10(abs(factor))
+    assert read_slope(lines) == pytest.approx(slope, abs=0.15 if abs(slope) < 0.5 else 0.05)
+    stated = float(notes(lines).split(" an epoch (log10 |F|)")[0].split()[-1])
+    assert stated == pytest.approx(abs(slope), abs=0.001)
+    # the scale: from the start's distance, 1 (log 0), or the farthest epoch's when it grows,
+    # 10 log10 |F|, rounded up, down to -16: floats next to 2 are 2.2e-16 below it or more
+    assert labels(lines)[0] == str(math.ceil(max(0, 10 * slope)))
+    assert labels(lines)[12] == "-16" and math.ulp(2.0) / 2 == 2.0**-52 > 1e-16
+    # the side of each epoch: w - 2 = -F^(e + 1), + above 2 and - below
+    rows = grid(lines)
+    for e in range(10):
+        column = round(e / 9 * 58)
+        sides = [row[column] for row in rows if row[column] in "+-"]
+        assert sides == ["+" if -(factor ** (e + 1)) > 0 else "-"]
 
 
-def test_a_factor_of_minus_1_is_a_flat_line_with_no_rounding_to_reach(run):
+def test_runs_at_other_rates_share_the_scale_and_the_faster_one_ends_lower(run):
+    # the same data, start and epochs: from 1 away (log 0) down to rounding (-16) for each rate.
+    # After 10 epochs the distance is |F|^10: lr 0.001 barely moves, lr 0.01 ends at
+    # 10 log10 0.739 = -1.31, lr 0.1 at 10 log10 0.128 = -8.9
+    last_row = {}
+    for lr in (0.001, 0.01, 0.1):
+        lines = picture(run("--lr", lr, "--plot", "--quiet").out, DISTANCE)
+        assert (labels(lines)[0], labels(lines)[12]) == ("0", "-16")
+        rows = grid(lines)
+        last_row[lr] = next(r for r, row in enumerate(rows) if row[58] in "+-")
+        assert last_row[lr] == round(-10 * math.log10(abs(per_sample_factor(lr))) / 17 * 13)
+    assert last_row[0.001] < last_row[0.01] < last_row[0.1]
+
+
+def test_the_sentence_says_from_which_epoch_rounding_keeps_w_still(run):
+    # lecture data at lr 0.01: the distance shrinks by 0.739 an epoch until w stops changing,
+    # w after epoch 115 and every later epoch being the same float, 1.9999999999999993
+    ws = []
+    gd.train(epochs=300, on_epoch=lambda epoch, w, l, grad: ws.append(w))
+    moved = max(e for e in range(1, 300) if ws[e] != ws[e - 1])
+    assert (moved, ws[-1]) == (115, 1.9999999999999993)
+    lines = picture(run("--epochs", 1000, "--plot", "--quiet").out, DISTANCE)
+    assert notes(lines).endswith("; from epoch 115 on, rounding keeps w at 1.9999999999999993")
+
+
+def test_a_factor_of_minus_1_is_a_flat_line_on_alternate_sides(run):
     # x = 1, full batch at lr 1: F = 1 - 2 = -1, so w flips between 1 and 3, 1 from 2
     lines = picture(run("--data", "1,2", "--batch", "--lr", 1, "--plot", "--quiet").out, DISTANCE)
     assert notes(lines) == (
-        "each epoch multiplies the distance by F = -1, so on this scale the epochs lie on a line "
-        "of slope log10 |F| = 0"
+        "each epoch multiplies the distance by F = -1: the marks lie level, on alternate sides"
     )
-    assert lines[-2] == "each epoch multiplies the distance by F = -1, so on this scale the"
+    rows = grid(lines)
+    assert [row for row in rows if row.strip()] == [rows[0]]  # all on the row of log 0
+    assert rows[0].replace(" ", "") == "+-" * 5  # epoch 0 ends at 3, above 2
 
 
-def test_epochs_that_end_exactly_where_w_settles_are_named(run):
+def test_epochs_that_end_exactly_where_w_settles_are_drawn_below_the_scale(run):
     # at lr 0.5 the x = 1 step lands on 2 exactly, and there every gradient is 0: F = 0
     lines = picture(run("--lr", 0.5, "--plot", "--quiet").out, DISTANCE)
-    assert "epochs that end exactly there, at distance 0: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" in notes(
-        lines
-    )
+    rows = grid(lines)
+    assert sorted(cells(rows, "=")) == [(13, round(e / 9 * 58)) for e in range(10)]
     assert lines[-1] == "each epoch multiplies the distance by F = 0: after one epoch, w is there"
 
 
@@ -250,9 +305,10 @@ def test_every_picture_fits_72_columns_in_plain_ascii(run, args):
 
 def test_the_tangent_drawn_at_w_has_the_gradient_as_its_slope(run):
     # the first step: sample (1, 2), w = 1, grad = 2 * 1 * (1 - 2) = -2, and at lr 0.01 the
-    # step lands on 1.02. The sample's loss (w - 2)^2 is lowest at 2; the farthest mark is w = 1,
-    # so the picture spans 1 to 3, and the loss 0 to 1: the tangent 1 - 2 (v - 1) falls from
-    # row 0 in column 0 to row 13 in column round(0.5 / 2 * 58) = 14.5
+    # step lands on 1.02. The run's window: each epoch multiplies w - 2 by 0.739, so every w it
+    # visits is within 1 of 2: the picture spans 1 to 3, and this sample's loss (w - 2)^2 goes
+    # from 0 to 1: the tangent 1 - 2 (v - 1) falls from row 0 in column 0 to row 13 in column
+    # round(0.5 / 2 * 58) = 14.5. The measured slope uses h = sqrt(loss / x^2) = |w - 2| = 1
     lines = picture(
         run("--step", "--epochs", 1, stdin="\n" * 3).out, "loss of the sample (1.0, 2.0)"
     )
@@ -268,7 +324,7 @@ def test_the_tangent_drawn_at_w_has_the_gradient_as_its_slope(run):
     assert measured == pytest.approx(-2, rel=1e-9)
     assert (
         line_with(lines, "measured slope: ")
-        == "measured slope: (loss(w + h) - loss(w - h)) / 2h = -2, h = 0.001"
+        == "measured slope: (loss(w + h) - loss(w - h)) / 2h = -2, h = 1"
     )
 
 
@@ -297,8 +353,10 @@ def test_a_full_batch_step_shows_the_mean_loss_and_its_slope(run):
 def test_a_step_on_a_sample_with_x_0_is_flat_and_goes_nowhere(run):
     result = run("--step", "--data", "0,5 1,2", "--epochs", 1, stdin="\n\n")
     lines = picture(result.out, "loss of the sample (0.0, 5.0)")
-    rows = grid(lines)  # the loss 25 at every w: the curve, its tangent and W all on one row
-    assert cells(rows, "W") == [(0, 29)] and set("".join(rows[1:])) == {" "}
+    # the loss 25 at every w: the curve, its tangent and W all on one row, W at the left end of
+    # the run's window, 2 -+ 1 (the steps with x = 1 multiply w - 2 by 0.98)
+    rows = grid(lines)
+    assert cells(rows, "W") == [(0, 0)] and set("".join(rows[1:])) == {" "}
     assert float(line_with(lines, "measured slope").split(" = ")[1].split(",")[0]) == 0
 
 
@@ -306,13 +364,11 @@ def test_a_step_on_a_sample_with_x_0_is_flat_and_goes_nowhere(run):
 def test_each_epoch_in_the_distance_picture_has_a_column_of_its_own(run, epochs):
     # at lr 0.0001 the distance shrinks slowly and never reaches 0: every marked epoch shows
     lines = picture(run("--lr", 0.0001, "--epochs", epochs, "--plot", "--quiet").out, DISTANCE)
-    columns = [column for _, column in cells(grid(lines), "*")]
-    assert len(columns) == len(set(columns))  # one star to a column
+    columns = [column for _, column in cells(grid(lines), "-")]  # (w stays below 2)
+    assert len(columns) == len(set(columns))  # one mark to a column
     assert 0 in columns  # the first epoch
     assert (gd.WIDTH - 1 if epochs > 1 else 0) in columns  # and the last
-    assert lines[lines.index(" " * 10 + "+" + "-" * gd.WIDTH) + 1].split()[-1] == str(
-        max(epochs - 1, 1)
-    )  # the axis ends at the last epoch
+    assert axis(lines)[-1] == str(max(epochs - 1, 1))  # the axis ends at the last epoch
 
 
 def marked_epochs(monkeypatch, *args):
@@ -325,14 +381,15 @@ def marked_epochs(monkeypatch, *args):
 
 @pytest.mark.parametrize("epochs", [1, 58, 59, 60, 117, 118, 1830, 5000])
 def test_plot_keeps_the_multiples_of_a_power_of_2_and_the_last_epoch(monkeypatch, epochs):
-    # the smallest power of 2 that leaves at most 58 multiples before the last epoch
+    # the smallest power of 2 that leaves at most 58 multiples before the last epoch, and the
+    # first ten epochs, which the curve draws as digits
     every = 1
     while (epochs - 1) // every >= 58:
         every *= 2
-    expected = sorted(set(range(0, epochs, every)) | {epochs - 1})
+    expected = sorted(set(range(0, epochs, every)) | {epochs - 1} | set(range(min(10, epochs))))
     marks = marked_epochs(monkeypatch, "--lr", 0.0001, "--epochs", epochs)
     assert [epoch for epoch, _ in marks] == expected
-    assert len(marks) <= 59
+    assert len(marks) <= 59 + 9
 
 
 def test_the_least_squares_w_is_marked_o_at_the_middle_of_the_curve(run):
@@ -343,11 +400,12 @@ def test_the_least_squares_w_is_marked_o_at_the_middle_of_the_curve(run):
 
 def test_the_last_epoch_has_the_last_column_of_the_distance_picture(run):
     # lr 0.0001, 1000 epochs: every 16th is marked, and 999; 992 and 999 both round to the
-    # last column, where 999 is drawn: its distance F^1000, F = 0.9998 * 0.9992 * 0.9982
+    # last column, where 999 is drawn: its distance F^1000, F = 0.9998 * 0.9992 * 0.9982, is
+    # 10^-1.22, on the scale from 0 down to -17 in row round(1.22 / 17 * 13) = 1
     lines = picture(run("--lr", 0.0001, "--epochs", 1000, "--plot", "--quiet").out, DISTANCE)
     factor = 0.9998 * 0.9992 * 0.9982
-    assert lines[14].split("|")[0].strip() == format(1000 * math.log10(factor), ".3g")
-    assert cells(grid(lines), "*")[-1] == (13, 58)
+    assert round(-1000 * math.log10(factor) / 17 * 13) == 1
+    assert max(cells(grid(lines), "-"), key=lambda rc: rc[1]) == (1, 58)
 
 
 @pytest.mark.parametrize(
@@ -400,4 +458,95 @@ def test_a_flat_loss_has_a_flat_tangent(run):
 def test_without_epochs_or_a_point_where_w_settles_there_is_no_distance_picture(run, args):
     out = run("--plot", "--quiet", *args).out
     assert out.endswith("\n(no distance picture: no epochs, or no float where an epoch leaves w)\n")
-    assert "log10 of the distance" not in out
+    assert "log10 |w - " not in out
+
+
+# --- --step on one scale; notes that name ranges ---------------------------------
+
+
+def sample_pictures(out, sample):
+    """Each --step picture of that sample, in order."""
+    found, lines = [], out.splitlines()
+    for i, line in enumerate(lines):
+        if line == f"loss of the sample {sample} over w":
+            found.append(picture("\n".join(lines[i:]), line))
+    return found
+
+
+def test_stepping_through_the_lecture_the_tangent_flattens_on_a_still_picture(run):
+    # the sample (3, 6) at epoch 0 and at epoch 9: the same window (2 -+ 1: every epoch
+    # multiplies w - 2 by 0.739), W further right, nearer 2, and the tangent, of slope
+    # 6 (3w - 6) = 18 (w - 2), much flatter: -16.23 then -1.07, so it crosses fewer rows
+    out = run("--step", stdin="\n" * 30).out
+    first, *_, last = sample_pictures(out, "(3.0, 6.0)")
+    assert axis(first) == axis(last) == ["w", "1", "2", "3"]
+    assert labels(first) == labels(last)  # the same heights too
+    (w0,), (w9,) = cells(grid(first), "W"), cells(grid(last), "W")
+    assert w0[1] < w9[1] < 29
+    rows_crossed = [len({r for r, _ in cells(grid(p), "\\")}) for p in (first, last)]
+    assert rows_crossed[1] < rows_crossed[0]
+    for lines, w in ((first, 1.0984), (last, 2 - LECTURE_FACTOR**9 * (1 - 0.02) * (1 - 0.08))):
+        measured = line_with(lines, "measured slope").split(" = ")[1].split(",")[0]
+        assert float(measured) == pytest.approx(18 * (w - 2), rel=1e-5)  # (6 digits shown)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        # x so small that a step of 1e-3 in w moves the loss less than its rounding; x = 3 with
+        # w where 3w is a hair from the largest float's square root, 1.34e154: w + h overflows
+        # for any h from the curve's own scale, so h is halved until it fits
+        ["--data", "1e-150,1"],
+        ["--data", "1e-10,1"],
+        ["--data", "3,6", "--w", 4.469e153],
+        ["--data", "1,2 2,4 3,6.5", "--batch"],  # a mean loss whose lowest point is above 0
+    ],
+)
+def test_the_measured_slope_is_the_gradient_in_its_shown_digits(run, args):
+    out = run("--step", *args, stdin="q\n").out
+    measured = line_with(out.splitlines(), "measured slope").split(" = ")[1].split(",")[0]
+    grad = [line for line in out.splitlines() if line.startswith("\tgrad = ")][-1]
+    assert measured == format(float(grad.rsplit(" = ", 1)[1]), ".6g")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--data", "-1.2345678901234567e-150,-1.2345678901234567e-150"],
+        ["--w", -1e153],
+        ["--data", "1e150,1e150", "--w", -9.99e149],
+        ["--batch", "--w", 1e150, "--data", "1,2 1e150,1"],
+    ],
+)
+def test_no_step_line_but_the_arithmetic_passes_72_columns(run, args):
+    out = run("--step", *args, stdin="\n" * 5).out
+    for line in out.splitlines():  # (the arithmetic, and the lecture's own lines, as it has them)
+        if not line.startswith(("\t", "Predict", "progress:")):
+            assert len(line) <= 72, line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--lr", 0.1, "--epochs", 1000],
+        ["--lr", 0.21, "--epochs", 1000],
+        ["--lr", 0.5, "--epochs", 100],
+        ["--epochs", 100],
+        ["--lr", 1, "--epochs", 1000],
+        ["--batch", "--lr", 0.2, "--epochs", 77],
+        ["--data", "1,2 2,4 3,6.5", "--lr", 0.1, "--epochs", 3000],
+    ],
+)
+def test_no_plot_line_lists_more_than_six_numbers(run, args):
+    out = run("--plot", "--quiet", *args).out
+    for line in out.splitlines()[3:]:
+        if "|" not in line:  # (a picture's rows and axes aside)
+            assert len(re.findall(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?", line)) <= 6, line
+
+
+def test_a_run_of_a_million_epochs_plots_in_40_lines(run):
+    # the count does not depend on how many epochs, but for the digits of the last one in the
+    # title (1e6 epochs: "* = after 999999", which still fits on its line); 1e5 epochs run faster
+    out = run("--plot", "--quiet", "--epochs", 100000).out
+    assert len(out.splitlines()) <= 40
+    assert len("mean loss over w: S = start, 0-9 = after that epoch, * = after 999999") <= 72

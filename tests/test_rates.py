@@ -255,6 +255,9 @@ def test_many_samples_settle_long_runs_of_zeros_at_once_and_agree_with_the_exact
         ([], "expected an x that is not 0"),
         ([0.0], "expected an x that is not 0"),
         ([1e-200], "from 1e-150 to 1e150"),
+        ([1e154], "from 1e-150 to 1e150"),  # (2x^2 past the largest float)
+        ([1e200], "from 1e-150 to 1e150"),
+        ([1.0, float("nan")], "from 1e-150 to 1e150"),
     ],
 )
 def test_data_that_has_no_rates_is_a_value_error(xs, said):
@@ -343,7 +346,8 @@ def test_a_factor_of_exactly_minus_1_keeps_the_distance(run):
     result = run("--data", "1,2", "--batch", "--lr", 1, "--epochs", 3, "--quiet")
     assert result.err == (
         "gradient_descent.py: warning: at --lr 1.0 each epoch multiplies the distance from w to 2 "
-        "by -1, so it stays the same; full-batch steps converge on this data for --lr below 1\n"
+        "by -1, so it stays the same; full-batch steps converge on this data for --lr below "
+        "0.999\n"  # (1.0 itself diverges: named from the float below it, 0.9999999999999999)
     )
     assert result.out.splitlines()[1] == "progress: 2 grad= -2.0 w= 3.0 loss= 1.0"
 
@@ -362,7 +366,7 @@ def test_an_epoch_factor_of_exactly_1_is_said_in_words(run, data, epochs, effect
     result = run("--data", data, "--lr", 1, "--epochs", epochs, "--quiet")
     assert result.err == (
         f"gradient_descent.py: warning: at --lr 1.0 each epoch {effect}; "
-        "per-sample steps converge on this data for --lr below 1\n"
+        "per-sample steps converge on this data for --lr below 0.999\n"  # ((1 - 2 lr)^2 < 1)
     )
     assert result.out.splitlines()[1] == last
 
@@ -371,21 +375,37 @@ def test_an_epoch_factor_of_exactly_1_is_said_in_words(run, data, epochs, effect
 
 
 def named_rates(words):
-    """Every rate a sentence names: the ends of its intervals, and their midpoints."""
+    """Every rate a sentence names: the ends of its intervals as typed (any number written below
+    "below X", or between A and B, is read as a float between these), and their midpoints."""
     rates = []
     for part in words.split(" or "):
         numbers = [
             float(n) for n in re.findall(r"[-+]?\d[\d.]*(?:e[-+]?\d+)?", part.split(", and in")[0])
         ]
         if part.startswith("below"):
-            rates += [numbers[0] / 2, math.nextafter(numbers[0], 0)]
+            rates += [numbers[0] / 2, numbers[0]]
         else:
             rates += numbers + [sum(numbers) / len(numbers)]
     return rates
 
 
 @pytest.mark.parametrize(
-    "xs", [[1.0, 2.0, 3.0], [0.5, 1.0, 2.0, 4.0, 8.0], [1.0, 3000.0, 100000.0], [1.0, 2.42]]
+    "xs",
+    [
+        [1.0, 2.0, 3.0],
+        [0.5, 1.0, 2.0, 4.0, 8.0],
+        [1.0, 3000.0, 100000.0],
+        [1.0, 2.42],
+        # the first float that diverges is a round number: for x = 0.001 it is 1e6 (F = -1 at
+        # 1 / x^2 = 999999.99999999995836 for the float x), for x = 0.2 it is 25, for x = 1e-150
+        # 1e300, for x = 1 (full batch too) 1.0; "below" such a number would admit rates that
+        # round up to it
+        [0.001],
+        [0.2],
+        [1e-150],
+        [1.0],
+        [1.0, 1.0],
+    ],
 )
 @pytest.mark.parametrize("digits", [3, 6])
 def test_every_rate_the_words_name_converges(xs, digits):
@@ -438,13 +458,13 @@ def test_past_four_intervals_the_words_name_the_three_widest_and_where_the_rest_
     ],
 )
 def test_numbers_are_written_plainly_unless_very_small_or_large(value, shown):
-    assert gd.text(*value.as_integer_ratio()) == shown
+    assert gd.decimals(*value.as_integer_ratio()) == shown
 
 
 def test_huge_exact_ratios_are_written_quickly_and_correctly():
     # 3**2000 / 2**3000, to 3 digits: log10 = 2000 log10(3) - 3000 log10(2) = 51.14...
     exponent = 2000 * math.log10(3) - 3000 * math.log10(2)
-    shown = gd.text(3**2000, 2**3000)
+    shown = gd.decimals(3**2000, 2**3000)
     assert float(shown) == pytest.approx(10**exponent, rel=5e-3)
 
 
@@ -518,7 +538,7 @@ def test_a_rate_near_the_right_edge_is_labelled_on_its_left_and_one_past_it_poin
     ] == " " * 11 + "--lr 0.55 ^".rjust(57)
     assert picture(run("--rates", "--lr", 1, "--epochs", 1, "--quiet").out, "epoch")[
         17
-    ] == " " * 11 + "--lr 1.0 is off to the right >".rjust(59)
+    ] == " " * 11 + "--lr 1.0 is off to the right ^".rjust(59)  # (^ under the map's end)
     # x = 1: F = 1 - 2a, |F| < 1 below exactly 1.0, so the map ends at 1.1, and 1.1 is on it
     assert picture(run("--rates", "--data", "1,2", "--lr", 1.1, "--epochs", 0).out, "epoch")[
         17
@@ -547,8 +567,8 @@ def test_every_map_fits_72_columns_in_plain_ascii(run, args):
 
 @pytest.fixture
 def calls(monkeypatch):
-    """Counts of the calls of epoch_map(), end() and settled() while a test runs."""
-    counts = {"epoch_map": 0, "end": 0, "settled": 0}
+    """Counts of the calls of epoch_map(), edge() and settled() while a test runs."""
+    counts = {"epoch_map": 0, "edge": 0, "settled": 0}
     for name in counts:
         real = getattr(gd, name)
 
@@ -583,7 +603,7 @@ def test_a_run_of_zeros_with_f_small_between_them_is_settled_at_once(calls):
     xs = [1 + i / 1000 for i in range(100)]
     intervals = gd.convergent_rates(False, xs)
     assert len(intervals) == 1 and intervals[0][0] == 0 and intervals[0][1] > 0.5
-    assert calls["end"] <= 3 and calls["settled"] <= 20
+    assert calls["edge"] <= 3 and calls["settled"] <= 20
     assert calls["epoch_map"] <= 30  # only where the search closes in on the end, past 0.5
 
 
@@ -595,7 +615,7 @@ def test_where_no_float_converges_the_zeros_are_passed_at_once_but_an_exact_one(
     intervals = gd.convergent_rates(False, xs)
     assert intervals[1:] == [(math.nextafter(2.0, 0), math.nextafter(2.0, math.inf))]
     assert converges(2.0, xs) and not converges(math.nextafter(2.0, 0), xs)
-    assert calls["end"] <= 2 and calls["settled"] <= 20
+    assert calls["edge"] <= 2 and calls["settled"] <= 20
     assert gd.convergent_rates(False, xs[::-1]) == intervals  # the order of the samples aside
 
 
@@ -627,7 +647,8 @@ def test_five_intervals_are_named_as_the_three_widest_and_where_the_other_two_li
     ],
 )
 def test_a_factor_just_off_minus_1_is_said_as_minus_1_and_how_far_from_it(lr, said):
-    assert said in gd.growth_note(lr, True, [1.0], [2.0])
+    epoch = gd.epoch_map(lr, True, [1.0], [2.0])
+    assert said in gd.growth_note(lr, True, [1.0], [2.0], epoch, gd.convergent_rates(True, [1.0]))
 
 
 def test_a_marker_that_just_fits_keeps_its_label_to_the_right(run):
@@ -654,19 +675,20 @@ def test_a_factor_past_the_largest_float_sends_the_decision_to_exact_arithmetic(
     assert calls["epoch_map"] == 1
 
 
-def test_a_run_settled_at_once_is_proved_to_stay_below_1_by_more_than_1e_9_a_zero(calls):
+def test_a_run_settled_at_once_is_proved_to_stay_below_1(calls):
     # two samples, x1 near the golden ratio and x2 = 1: between their zeros z1 < z2 = 0.5, each
     # factor is largest at the far end, and log of the product of those, (z2 - z1)^2 / (z1 z2),
     # is 0 where x1 is the golden ratio. Settled at once (one search, past 0.5) only where that
-    # log is below -1e-9 for each of the two zeros; else a second search looks between them
+    # log is below 0 by more than its float error, 2**-50 * (2 + 0.5 + 0.5) = 2.7e-15 or less;
+    # else a second search looks between them
     phi = (1 + 5**0.5) / 2
-    for bound, searches in ((-3e-9, 1), (-1e-9, 2), (1e-9, 2)):
+    for bound, searches in ((-3e-9, 1), (-1e-12, 1), (1e-12, 2), (1e-9, 2)):
         t = phi**2 + bound / (2 / (phi**2 - 1) - 1 / phi**2)  # (the bound's slope in x1^2)
         z1 = 1 / (2 * t)
         assert math.log((0.5 - z1) ** 2 / (z1 * 0.5)) == pytest.approx(bound, rel=0.01)
-        calls["end"] = 0
+        calls["edge"] = 0
         assert gd.convergent_rates(False, [math.sqrt(t), 1.0])[0][0] == 0
-        assert calls["end"] == searches
+        assert calls["edge"] == searches
 
 
 @pytest.mark.parametrize(
@@ -685,7 +707,7 @@ def test_a_zero_is_passed_without_a_search_where_f_is_far_past_1_around_it(calls
     assert math.log(xs[-1] ** 2 - 1) == pytest.approx(others, rel=1e-6)
     intervals = gd.convergent_rates(False, xs)
     assert intervals[1:] == [(math.nextafter(0.5, 0), math.nextafter(0.5, 1))]
-    assert calls["end"] == (1 if dead else 3)
+    assert calls["edge"] == (1 if dead else 3)
 
 
 def test_an_exact_zero_just_past_a_long_run_where_no_float_converges_is_found_once():

@@ -48,7 +48,8 @@ def test_each_step_shows_its_picture_arithmetic_measured_slope_and_line(run):
     after = lines[
         lines.index("W = w now, N = where this step lands; the line through W: the tangent") :
     ]
-    assert after[1] == "measured slope: (loss(w + h) - loss(w - h)) / 2h = -2, h = 0.001"
+    # h = sqrt(loss(w) / x^2) = 1, the distance to the bottom: (loss(2) - loss(0)) / 2 = (0 - 4) / 2
+    assert after[1] == "measured slope: (loss(w + h) - loss(w - h)) / 2h = -2, h = 1"
     assert after[2:5] == [
         "\tgrad = 2 * 1.0 * (1.0 * 1.0 - 2.0) = -2.0",
         "\tw = 1.0 - 0.01 * -2.0 = 1.02",
@@ -74,11 +75,19 @@ def test_q_stops_training_where_it_is_with_status_0(run):
     assert (result.status, result.err) == (0, "")
 
 
-def test_the_end_of_the_input_stops_training_too(run):
+def test_the_end_of_the_input_stops_training_too_and_says_where(run):
     result = run("--step", stdin="\n\n")  # two steps taken; the third is shown, then nothing
     assert steps_shown(result.out) == 3
     assert after_training(result.out) == pytest.approx(1.0984)
     assert result.status == 0
+    ended = "gradient_descent.py: the input ended, so training stopped before this step, at w = "
+    assert result.err.startswith(ended) and float(result.err[len(ended) :]) == pytest.approx(1.0984)
+
+
+def test_a_korean_keyboards_q_stops_too(run):
+    # with a Korean layout on, the q key types the jamo "ㅂ"
+    result = run("--step", stdin="\u3142\n")
+    assert (steps_shown(result.out), after_training(result.out), result.err) == (1, 1.0, "")
 
 
 @pytest.mark.parametrize("reply", ["-3", "abc", "0", "1.5", "2 3", "q!"])
@@ -86,7 +95,7 @@ def test_a_reply_that_is_not_understood_is_said_so_and_asked_again(run, reply):
     result = run("--step", "--epochs", 1, stdin=reply + "\n\nq\n")
     assert (
         result.err
-        == f"gradient_descent.py: expected Enter, a whole number of steps or q, got {reply!r}\n"
+        == f"gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got {reply!r}\n"
     )
     assert steps_shown(result.out) == 2  # the reply took no step; Enter took the first
     assert result.status == 0
@@ -133,7 +142,9 @@ def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monke
     monkeypatch.setattr(sys, "stdin", Terminal("\nq\n"))
     assert gd.main(["--step", "--epochs", 1]) == 0
     out, err = capsys.readouterr()
-    prompt = "gradient_descent.py: Enter takes this step, a number N takes N steps, q stops > "
+    prompt = (
+        "gradient_descent.py: Enter takes this step, a number takes that many steps, q stops > "
+    )
     assert err == prompt * 2
     assert prompt not in out
 
@@ -141,7 +152,20 @@ def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monke
 def test_a_closed_stdin_is_the_end_of_the_input(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", None)
     assert gd.main(["--step"]) == 0
-    assert capsys.readouterr().out.count(PICTURE) == 1
+    out, err = capsys.readouterr()
+    assert out.count(PICTURE) == 1 and "the input ended" in err
+
+
+def test_bytes_that_do_not_decode_are_a_reply_not_understood(capsys, monkeypatch):
+    # a terminal in another encoding, or a stray byte: asked again, not a traceback
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\n\nq\n"), "utf-8"))
+    assert gd.main(["--step", "--epochs", 1]) == 0
+    out, err = capsys.readouterr()
+    assert (
+        err
+        == "gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got '\ufffd'\n"
+    )
+    assert out.count(PICTURE) == 2
 
 
 def test_the_end_of_the_input_at_a_terminal_ends_the_prompts_line(capsys, monkeypatch):
@@ -149,5 +173,9 @@ def test_the_end_of_the_input_at_a_terminal_ends_the_prompts_line(capsys, monkey
     monkeypatch.setattr(sys, "stdin", Terminal(""))
     assert gd.main(["--step", "--epochs", 1]) == 0
     out, err = capsys.readouterr()
-    assert err.endswith(" q stops > \n") and err.count("\n") == 1
+    prompt = (
+        "gradient_descent.py: Enter takes this step, a number takes that many steps, q stops > "
+    )
+    ended = "gradient_descent.py: the input ended, so training stopped before this step, at w = 1.0"
+    assert err == prompt + "\n" + ended + "\n"
     assert out.endswith("\nPredicted score (after training) 4 hours of studying:  4.0\n")
