@@ -30,9 +30,7 @@ __all__ = [
     "x_data", "y_data",
 ]  # fmt: skip
 
-# ---------------------------------------------------------------------------
-# The lecture: data, model, loss, gradient, training loop, and its run
-# ---------------------------------------------------------------------------
+# --- The lecture: data, model, loss, gradient, training loop, and its run
 
 # Training data: every point lies on y = 2 * x, so the best w is 2
 x_data = [1.0, 2.0, 3.0]
@@ -120,9 +118,7 @@ def lecture(
     return w
 
 
-# ---------------------------------------------------------------------------
-# Full batch: one step per epoch on the mean loss, the loss the lecture defines
-# ---------------------------------------------------------------------------
+# --- Full batch: one step per epoch on the mean loss, the loss the lecture defines
 # (From here on text is put together with % rather than f-strings: Python compiles the whole file
 # on every run, the lecture's too, and a %-string compiles in about 60% of the instructions.)
 
@@ -164,9 +160,7 @@ def train_batch(
     return w
 
 
-# ---------------------------------------------------------------------------
-# Where w settles: an epoch takes w to F * w + C, worked out exactly
-# ---------------------------------------------------------------------------
+# --- Where w settles: an epoch takes w to F * w + C, worked out exactly
 
 
 def epoch_map(lr, batch=False, x_data=x_data, y_data=y_data):
@@ -198,9 +192,7 @@ def best_w(x_data, y_data):
     return b / (d - a)
 
 
-# ---------------------------------------------------------------------------
-# Which learning rates converge: where |F| < 1
-# ---------------------------------------------------------------------------
+# --- Which learning rates converge: where |F| < 1
 # F is a product of factors 1 - lr / z, one a sample (with --batch, one), z = 1 / (2x^2) the rate
 # at which that sample's step lands on its own best w. Between two neighbouring z (and past the
 # last) log|F| is concave: it rises to one peak and falls. So |F| < 1 near each z, and in a gap
@@ -346,9 +338,7 @@ def crossing(test, args, false_at, true_at):
     return true_at
 
 
-# ---------------------------------------------------------------------------
-# The learning rate in words: the warnings' sentence
-# ---------------------------------------------------------------------------
+# --- The learning rate in words: the warnings' sentence
 
 MODES = ("per-sample", "full-batch")  # the steps, without and with --batch
 
@@ -426,9 +416,7 @@ def growth_note(lr, batch, x_data, y_data, epoch, intervals):
     return "at --lr %s each epoch multiplies the distance from w to %s %s" % (lr, what, effect)
 
 
-# ---------------------------------------------------------------------------
-# Explain: each update with the numbers put into the post's formulas
-# ---------------------------------------------------------------------------
+# --- Explain: each update with the numbers put into the post's formulas
 
 EXPLAIN = "each step: grad = 2 * x * (x * w - y), then w = w - lr * grad"
 EXPLAIN_BATCH = "each epoch: grad = mean of 2 * x * (x * w - y), then w = w - lr * grad"
@@ -460,9 +448,7 @@ def measured(f, v, curvature):
     return ((f(v + h) - f(v - h)) / (2 * h) if h else math.nan), h
 
 
-# ---------------------------------------------------------------------------
-# Pictures in text: the loss curve, the distance, one step, and the rates
-# ---------------------------------------------------------------------------
+# --- Pictures in text: the loss curve, the distance, one step, and the rates
 
 WIDTH = 59  # a picture's columns; with its labels, 72 at most
 
@@ -485,7 +471,7 @@ def draw(title, points, box, name="w", rows=14, labels=None):
     for row in range(rows):
         grid.append([" "] * WIDTH)
     for x, y, char, tag in points:
-        row = (high - y) / (high - low or math.inf) * (rows - 1)
+        row = (high - y) / (high - low or math.inf) * (rows - 1) if y > -math.inf else rows - 1
         column = (x - left) / (right - left) * (WIDTH - 1)
         if -0.5 < row < rows - 0.5 and -0.5 < column < WIDTH - 0.5:  # (nan is neither)
             row, column = round(row), round(column)
@@ -532,7 +518,7 @@ def spans(epochs):
         runs[-1][1] = e
     words = []
     for a, b in runs:
-        words.append("%d to %d" % (a, b) if b > a + 1 else "%d, %d" % (a, b) if b > a else str(a))
+        words.append("%d to %d" % (a, b) if b > a else str(a))
     return "epoch" + "s" * (len(epochs) > 1) + " " + " and ".join(", ".join(words).rsplit(", ", 1))
 
 
@@ -573,23 +559,23 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
         return "\n".join(
             lines + ["(no distance picture: no epochs, or no float where an epoch leaves w)"]
         )
-    # the scale: from the start's distance (or a farther one) down to half an ULP of where w
-    # settles, the least a float other than it can be from it, and the = below that
+    # the scale, rows 0 to 12: from the start's distance (or a farther one) down to half an ULP
+    # of where w settles, the least a float other than it can be from it; row 13 (-inf) holds =
     bottom = math.floor(math.log10(math.ulp(point)) - math.log10(2))
     for e, w in [
         (-1, start)
     ] + marks:  # (the first ten are kept for the curve; here, every `every`-th)
         if e < 0 or not e % every or e == last:
-            heights.append(math.log10(abs(w - point)) if w != point else bottom - 1)
+            heights.append(math.log10(abs(w - point)) if w != point else -math.inf)
             points += [(e, heights[-1], "+" if w > point else "-" if w < point else "=", None)] * (
                 e >= 0
             )
-    top, settles = max(math.ceil(max(heights)), bottom + 1), decimals(b, d - a, 6)
+    top, settles = math.ceil(max(heights + [bottom + 1])), decimals(b, d - a, 6)
     title = "log10 |w - %s| after each epoch (+ w above it, - below, = exactly at it)" % settles
     lines += draw(
         title,
         points,
-        (0, max(last, 1), bottom - 1, top),
+        (0, max(last, 1), bottom - (top - bottom) / 12, top),
         "epoch",
         14,
         {0: str(top), 12: str(bottom)},
@@ -598,8 +584,11 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
         math.log10(abs(a) or 1) - math.log10(d),
         "each epoch multiplies the distance by F = %s: " % factor_text(a, d),
     )
+    stays = moved < 0 and start == point  # (no + or - at all)
     line += (
-        "after one epoch, w is there"
+        "w starts there and stays"
+        if stays
+        else "after one epoch, w is there"
         if not a
         else "the marks lie level"
         if not slope
@@ -608,7 +597,7 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
             % ("down" if slope < 0 else "up", abs(slope))
         )
     )
-    line += ", on alternate sides" * (a < 0)
+    line += ", on alternate sides" * (a < 0 and not stays)
     if moved < last and marks[-1][1] != point:  # (w the same from epoch `moved` on)
         line += "; from epoch %d on, rounding keeps w at %r" % (max(moved, 0), marks[-1][1])
     return "\n".join(lines + wrap(line))
@@ -679,9 +668,7 @@ def rate_map(lr, batch, x_data, intervals):
     return "\n".join(lines + wrap("|F| < 1 for --lr " + rates_text(intervals, 6)))
 
 
-# ---------------------------------------------------------------------------
-# The exercise: y_hat = x^2 * w2 + x * w1 + b, the lecture's last slides (--exercise)
-# ---------------------------------------------------------------------------
+# --- The exercise: y_hat = x^2 * w2 + x * w1 + b, the lecture's last slides (--exercise)
 
 
 # Our model for the forward pass, now with three parameters
@@ -785,9 +772,7 @@ def explain2(xs, ys, params, grads, lr):
     return lines[:-1]
 
 
-# ---------------------------------------------------------------------------
-# Command line: the options, and checking what they are given
-# ---------------------------------------------------------------------------
+# --- Command line: the options, and checking what they are given
 
 HELP = """\
 usage: gradient_descent.py [-h] [--lr RATE] [--epochs N] [--w START] [--data PAIRS]
@@ -932,9 +917,7 @@ def options(argv):
     return found
 
 
-# ---------------------------------------------------------------------------
-# One run, as the command line asks for it
-# ---------------------------------------------------------------------------
+# --- One run, as the command line asks for it
 
 TICK = 3.0  # seconds before a quiet run on a terminal first says how far it has got
 
@@ -1103,9 +1086,7 @@ def main(argv=None):
     return descend(**found)
 
 
-# ---------------------------------------------------------------------------
-# Running as a command: faults end the run with one line, never a traceback
-# ---------------------------------------------------------------------------
+# --- Running as a command: faults end the run with one line, never a traceback
 
 
 # A line on stderr (with end="", the --step prompt). If stderr is closed or failing, the run goes

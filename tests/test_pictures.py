@@ -165,8 +165,12 @@ def test_a_run_that_diverges_draws_its_first_climbs_and_names_the_rest(run):
     lines = picture(result.out, DISTANCE)
     marks = sorted(cells(grid(lines), "+") + cells(grid(lines), "-"), key=lambda rc: rc[1])
     assert all(b[0] <= a[0] for a, b in zip(marks, marks[1:]))  # never going down
-    # (the scale runs from 154 down to -17, 13.2 a row: half a row at each end over 73 epochs)
-    assert read_slope(lines) == pytest.approx(math.log10(119), abs=13.2 / 73)
+    # the scale runs from 154 (73 epochs: 74 log10 119 = 153.6, rounded up) down to -16, 170 / 12
+    # = 14.2 a row: half a row at each end over 73 epochs. Epoch 0, 119 away, is in row
+    # round((154 - 2.08) / 14.2) = round(10.7) = 11, one above the bottom's label
+    assert labels(lines)[0] == "154" and labels(lines)[12] == "-16"
+    assert read_slope(lines) == pytest.approx(math.log10(119), abs=170 / 12 / 73)
+    assert marks[0] == (11, 0)
 
 
 @pytest.mark.parametrize("lr, epochs", [(0.25, 1000), (0.21, 10)])
@@ -187,14 +191,14 @@ def test_a_run_that_diverges_marks_epochs_0_and_1_on_the_curve(run, lr, epochs):
 
 def read_slope(lines):
     """The slope of the marks' line, read off the picture: from the labels of the rows (row 0 is
-    `top`, row 12 `bottom` and row 13, the = row, one below it) and of the axis, and the cells of
+    `top`, row 12 `bottom`, and row 13, the = row, one below it) and of the axis, and the cells of
     the first and last mark."""
     rows, names = grid(lines), labels(lines)
-    top, low = float(names[0]), float(names[12]) - 1
+    top, bottom = float(names[0]), float(names[12])
     first_epoch, last_epoch = float(axis(lines)[1]), float(axis(lines)[-1])
     marks = sorted(cells(rows, "+") + cells(rows, "-"), key=lambda rc: rc[1])
     (r0, c0), (r1, c1) = marks[0], marks[-1]
-    height = lambda r: top - r / 13 * (top - low)
+    height = lambda r: top - r / 12 * (top - bottom)
     epoch = lambda c: first_epoch + c / 58 * (last_epoch - first_epoch)
     return (height(r1) - height(r0)) / (epoch(c1) - epoch(c0))
 
@@ -232,7 +236,7 @@ def test_runs_at_other_rates_share_the_scale_and_the_faster_one_ends_lower(run):
         assert (labels(lines)[0], labels(lines)[12]) == ("0", "-16")
         rows = grid(lines)
         last_row[lr] = next(r for r, row in enumerate(rows) if row[58] in "+-")
-        assert last_row[lr] == round(-10 * math.log10(abs(per_sample_factor(lr))) / 17 * 13)
+        assert last_row[lr] == round(-10 * math.log10(abs(per_sample_factor(lr))) / 16 * 12)
     assert last_row[0.001] < last_row[0.01] < last_row[0.1]
 
 
@@ -264,6 +268,22 @@ def test_epochs_that_end_exactly_where_w_settles_are_drawn_below_the_scale(run):
     rows = grid(lines)
     assert sorted(cells(rows, "=")) == [(13, round(e / 9 * 58)) for e in range(10)]
     assert lines[-1] == "each epoch multiplies the distance by F = 0: after one epoch, w is there"
+
+
+@pytest.mark.parametrize("lr, factor", [(0.01, "0.739"), (0.5, "0")])
+def test_a_start_where_w_settles_stays_there_on_the_equals_row(run, lr, factor):
+    # from w = 2 every gradient is 0, so w never moves: every epoch an =, and no + or - to climb
+    # or fall; the scale is the least it can be, from -15 down to -16 (2**-53 = 1.1e-16)
+    result = run("--w", 2, "--lr", lr, "--plot", "--quiet")
+    lines = picture(result.out, DISTANCE)
+    rows = grid(lines)
+    assert sorted(cells(rows, "=")) == [(13, round(e / 9 * 58)) for e in range(10)]
+    assert not cells(rows, "+") and not cells(rows, "-")
+    assert (labels(lines)[0], labels(lines)[12]) == ("-15", "-16")
+    assert notes(lines) == (
+        "each epoch multiplies the distance by F = %s: w starts there and stays" % factor
+    )
+    assert (result.status, result.err) == (0, "")
 
 
 @pytest.mark.parametrize(
@@ -401,10 +421,10 @@ def test_the_least_squares_w_is_marked_o_at_the_middle_of_the_curve(run):
 def test_the_last_epoch_has_the_last_column_of_the_distance_picture(run):
     # lr 0.0001, 1000 epochs: every 16th is marked, and 999; 992 and 999 both round to the
     # last column, where 999 is drawn: its distance F^1000, F = 0.9998 * 0.9992 * 0.9982, is
-    # 10^-1.22, on the scale from 0 down to -17 in row round(1.22 / 17 * 13) = 1
+    # 10^-1.22, on the scale from 0 down to -16 (12 rows) in row round(1.22 / 16 * 12) = 1
     lines = picture(run("--lr", 0.0001, "--epochs", 1000, "--plot", "--quiet").out, DISTANCE)
     factor = 0.9998 * 0.9992 * 0.9982
-    assert round(-1000 * math.log10(factor) / 17 * 13) == 1
+    assert round(-1000 * math.log10(factor) / 16 * 12) == 1
     assert max(cells(grid(lines), "-"), key=lambda rc: rc[1]) == (1, 58)
 
 
