@@ -597,7 +597,7 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
             % ("down" if slope < 0 else "up", abs(slope))
         )
     )
-    line += ", on alternate sides" * (a < 0 and not stays)
+    line += ", on alternate sides" * (a < 0 and every < 2 and not stays)  # (as the marks show)
     if moved < last and marks[-1][1] != point:  # (w the same from epoch `moved` on)
         line += "; from epoch %d on, rounding keeps w at %r" % (max(moved, 0), marks[-1][1])
     return "\n".join(lines + wrap(line))
@@ -736,12 +736,12 @@ def train2(
 
 
 NAMES = ("w2", "w1", "b")
-EXPLAIN2 = (
-    "each step: y_hat = x * x * w2 + x * w1 + b, then grad w2 = 2 * x * x * (y_hat - y), grad"
-    " w1 = 2 * x * (y_hat - y), grad b = 2 * (y_hat - y) (with --batch, each the mean over the"
-    " samples), each beside the slope measured on the loss along it, (loss(p + h) -"
-    " loss(p - h)) / 2h; then p = p - lr * grad for each"
-)
+EXPLAIN2 = """\
+each step: y_hat = x * x * w2 + x * w1 + b, then the gradients
+  grad w2 = 2 * x * x * (y_hat - y), grad w1 = 2 * x * (y_hat - y),
+  grad b = 2 * (y_hat - y) (with --batch, each the mean over the samples),
+each beside the slope measured on the loss along its parameter p,
+(loss(p + h) - loss(p - h)) / 2h; then p = p - lr * grad for each p"""
 
 
 # The arithmetic of one step of the exercise (with batch, of the epoch's): y_hat, each gradient,
@@ -982,7 +982,7 @@ def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates, exerc
             shown(epoch, w, l, grad)
 
     if explain or step:
-        print("\n".join(wrap(EXPLAIN2)) if exercise else EXPLAIN_BATCH if batch else EXPLAIN)
+        print(EXPLAIN2 if exercise else EXPLAIN_BATCH if batch else EXPLAIN)
     ticking = quiet and sys.stderr and sys.stderr.isatty() and ticker(epochs, lambda: latest[0] + 1)
     last = epochs - 1  # a quiet run shows from the last epoch on, unless it is watched:
     first = 0 if plot or ticking or not quiet else last

@@ -161,10 +161,14 @@ def test_a_run_that_diverges_draws_its_first_climbs_and_names_the_rest(run):
     assert 121 - 2 < 0.5 * 2 * 14161 / 58  # (epoch 0 is in the middle column)
     assert epochs_hidden(lines) == {"S": [0]}
     assert "farther out, off the picture: epochs 2 to 9 and 73" in lines
-    # and the distance climbs, log10 119 = 2.0755 an epoch, on alternate sides
+    # and the distance climbs, log10 119 = 2.0755 an epoch, on alternate sides: w - 2 =
+    # -(-119)^(e + 1), above 2 after even epochs. Past 58 epochs every 2nd is kept (0, 2, ..., 72)
+    # and the last, 73: all + but the last, so the sentence does not say "alternate sides"
     lines = picture(result.out, DISTANCE)
     marks = sorted(cells(grid(lines), "+") + cells(grid(lines), "-"), key=lambda rc: rc[1])
     assert all(b[0] <= a[0] for a, b in zip(marks, marks[1:]))  # never going down
+    assert len(cells(grid(lines), "+")) == 37 and cells(grid(lines), "-") == [marks[-1]]
+    assert notes(lines).endswith("the marks go up 2.08 an epoch (log10 |F|)")
     # the scale runs from 154 (73 epochs: 74 log10 119 = 153.6, rounded up) down to -16, 170 / 12
     # = 14.2 a row: half a row at each end over 73 epochs. Epoch 0, 119 away, is in row
     # round((154 - 2.08) / 14.2) = round(10.7) = 11, one above the bottom's label

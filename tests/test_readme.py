@@ -10,7 +10,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import LECTURE_FACTOR, ROOT, cells, grid, per_sample_factor, picture
+from conftest import LECTURE_FACTOR, ROOT, cells, grid, labels, per_sample_factor, picture
+
+import gradient_descent as gd
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 ENGLISH, KOREAN = README.split("## 한국어 안내 (Korean guide)")
@@ -22,6 +24,39 @@ SESSIONS = re.findall(r"```python\n(>>> .*?)```", README, re.DOTALL)
 def test_the_readme_has_command_blocks_and_sessions():
     assert len(BLOCKS) >= 15
     assert len(SESSIONS) == 4
+
+
+def test_the_first_screen_says_what_it_is_how_to_run_it_and_what_to_try():
+    first = "\n".join(ENGLISH.splitlines()[:45])
+    for said in (
+        "PyTorch Zero to All",
+        "https://github.com/hunkim/PyTorchZeroToAll",  # the lecture's code and slides
+        "| `python3 gradient_descent.py` | `python3 -m venv .venv && ",  # the two commands
+        "`python3 gradient_descent.py --step`",  # three things to try
+        "`python3 gradient_descent.py --plot`",
+        "`python3 gradient_descent.py --lr 0.21`",
+        "**Contents:**",
+    ):
+        assert said in first, said
+
+
+def test_why_the_posts_listing_prints_nothing_comes_early_in_both_languages():
+    # the section that says it, with its session, within the first 150 lines of each
+    for part in ENGLISH, KOREAN:
+        early = "\n".join(part.splitlines()[:150])
+        assert ">>> gd.gradient(1.0, 2.0, 1.0)" in early
+        assert "`gradient()`" in early and "`return`" in early
+
+
+def github_anchor(heading):
+    """The anchor GitHub gives a heading: lower case, no punctuation but - and _, - for spaces."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_to_a_section_names_a_heading():
+    anchors = {github_anchor(h) for h in re.findall(r"^#+ (.*)$", README, re.MULTILINE)}
+    links = re.findall(r"\]\(#([^)]*)\)", README)
+    assert len(links) >= 20 and set(links) <= anchors, set(links) - anchors
 
 
 def test_the_korean_guide_shows_the_same_commands_and_outputs_as_the_english_part():
@@ -57,7 +92,9 @@ def test_each_readme_block_is_what_the_command_prints_when_run_as_written():
 
 
 @pytest.mark.parametrize("session", SESSIONS)
-def test_each_readme_python_session_gives_what_it_shows(session):
+def test_each_readme_python_session_gives_what_it_shows(session, monkeypatch):
+    monkeypatch.setattr(gd, "x_data", gd.x_data)  # (put back after the session reassigns them)
+    monkeypatch.setattr(gd, "y_data", gd.y_data)
     test = doctest.DocTestParser().get_doctest(session, {}, "README", "README.md", 0)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     runner.run(test)
@@ -72,24 +109,72 @@ def test_ci_runs_the_readmes_linux_test_command_as_written():
     assert command in (ROOT / ".ci" / "run").read_text().splitlines()
 
 
-def test_every_plot_in_the_readme_accounts_for_every_marked_epoch():
+def test_every_plot_in_the_readme_shows_what_its_text_says():
     plots = {command: shown for command, shown in BLOCKS.items() if "--plot" in command}
-    assert len(plots) == 2
+    assert len(plots) == 3
+    distance = "log10 |w - 2| after each epoch"
     # the lecture's ten epochs: each drawn as its digit, none under another mark
     lecture = plots["python3 gradient_descent.py --plot --quiet"]
     rows = grid(picture(lecture, "mean loss over w"))
     assert sorted(char for row in rows for char in row if char.isdigit()) == list("0123456789")
-    assert "epochs under" not in lecture
+    assert "under the" not in lecture
+    # lr 0.1 on the same scale (1 away, log 0, down to -16) ends lower, + and - in turn: w - 2 =
+    # -F^(e + 1) with F = -0.128, above 2 after even epochs
+    lines = picture(lecture, distance)
+    faster = picture(plots["python3 gradient_descent.py --lr 0.1 --plot --quiet"], distance)
+    assert labels(lines) == labels(faster) and (labels(lines)[0], labels(lines)[12]) == ("0", "-16")
+    last_row = [
+        max(r for r, _ in cells(grid(p), "+") + cells(grid(p), "-")) for p in (lines, faster)
+    ]
+    assert last_row[0] < last_row[1]
+    for e in range(10):
+        column = round(e / 9 * 58)
+        assert [row[column] for row in grid(faster) if row[column] in "+-"] == ["-+"[e % 2 == 0]]
     # at lr 1 the loss would overflow in epoch 74, so epochs 0 to 73 ran; past 58 epochs every
-    # second one is kept, and the last: 0, 2, ..., 72 and 73, each a star in its own column
-    climb = plots["python3 gradient_descent.py --lr 1 --epochs 1000 --quiet --plot"]
-    stars = cells(grid(picture(climb, "log10 of the distance")), "*")
-    assert len(stars) == len({column for _, column in stars}) == 37 + 1
+    # second one is kept, and the last: 0, 2, ..., 72 above 2 (+) and 73 below it (-), each in
+    # a column of its own
+    climb = picture(
+        plots["python3 gradient_descent.py --lr 1 --epochs 1000 --quiet --plot"], distance
+    )
+    plus, minus = cells(grid(climb), "+"), cells(grid(climb), "-")
+    assert len(plus) == 37 and minus == [(0, 58)]
+    assert len({column for _, column in plus + minus}) == 37 + 1
 
 
 # Per sample at rate a on the lecture's data, an epoch multiplies w - 2 by this
 def factor(a):
     return per_sample_factor(a, (1, 2, 3))
+
+
+def lecture_loop(lr, epochs):
+    """w after each epoch of the lecture's loop, and its last sample's loss then."""
+    w, xs, ys = 1.0, [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
+    for _ in range(epochs):
+        for x, y in zip(xs, ys):
+            w = w - lr * 2 * x * (x * w - y)
+            l = (x * w - y) * (x * w - y)
+        yield w, l
+
+
+def overflow_epoch(lr):
+    return next(e for e, (_, l) in enumerate(lecture_loop(lr, 1000)) if l == math.inf)
+
+
+def last_move(lr, epochs):
+    """The last epoch in which w changed, and the w it ended at."""
+    ws = [1.0] + [w for w, _ in lecture_loop(lr, epochs)]
+    moved = max(e for e in range(epochs) if ws[e + 1] != ws[e])
+    return moved, ws[-1]
+
+
+def exercise_loss(lr, epochs):
+    """The last sample's loss after per-sample steps on y_hat = x^2 w2 + x w1 + b from 1, 1, 1."""
+    w2 = w1 = b = 1.0
+    for _ in range(epochs):
+        for x, y in ((1.0, 2.0), (2.0, 4.0), (3.0, 6.0)):
+            error = x * x * w2 + x * w1 + b - y
+            w2, w1, b = w2 - lr * 2 * x * x * error, w1 - lr * 2 * x * error, b - lr * 2 * error
+    return (x * x * w2 + x * w1 + b - y) ** 2
 
 
 def settle(a, xs=(1, 2, 3), ys=(2, 4, 6.5)):
@@ -121,9 +206,25 @@ def settle(a, xs=(1, 2, 3), ys=(2, 4, 6.5)):
         ("(49 - sqrt(385))/144 = 0.20402", 0.20402, round((49 - 385**0.5) / 144, 5)),
         ("(49 + sqrt(385))/144 = 0.47654", 0.47654, round((49 + 385**0.5) / 144, 5)),
         ("3/14, about 0.214", 0.214, round(3 / 14, 3)),
-        # the distance picture's line
+        # the distance picture's line, its scale, and the run at lr 0.1 beside it
         ("log10 F = -0.131", -0.131, round(math.log10(LECTURE_FACTOR), 3)),
         ("to -1.31 after epoch 9", -1.31, round(10 * math.log10(LECTURE_FACTOR), 2)),
+        ("(for 2, 2.2e-16, so the scale ends at -16)", (2.2e-16, -16),
+         (float("%.2g" % (2 - math.nextafter(2, 0))), math.floor(math.log10(2 - math.nextafter(2, 0))))),
+        ("F = (1 - 0.2)(1 - 0.8)(1 - 1.8) = -0.128", -0.128, round(factor(0.1), 3)),
+        ("the marks fall 0.893 per epoch", 0.893, round(-math.log10(abs(factor(0.1))), 3)),
+        # where the lecture's loop ends: at lr 1 the loss passes the largest float in epoch 74;
+        # at lr 0.01 rounding stops w for good
+        ("In epoch 74 the loss passes the largest float", 74, overflow_epoch(1.0)),
+        ("stops moving at epoch 115, at 1.9999999999999993", (115, 1.9999999999999993),
+         last_move(0.01, 1000)),
+        ("a rate as small as `--lr 1e-20` (where F rounds to 1.0", 1.0, factor(1e-20)),
+        # the exercise at lr 0.1: the last sample's loss after 10 epochs
+        ("at `--lr 0.1` it is about 8e30 after 10 epochs", 8e30,
+         float("%.1g" % exercise_loss(0.1, 10))),
+        # a quiet run's progress on a terminal: after TICK seconds, then each wait twice the last
+        ("first after 3 s, then after 9 s, 21 s", (3, 9, 21),
+         (gd.TICK, gd.TICK * (1 + 2), gd.TICK * (1 + 2 + 4))),
         # data off every line through 0: the least-squares w, each sample's own best w, and
         # where per-sample steps settle
         ("29.5/14 = 2.10714", 2.10714, round(29.5 / 14, 5)),
