@@ -1,6 +1,7 @@
 """Gradient descent by hand, as in lecture 3 of Sung Kim's "PyTorch Zero to All".
 
-`python gradient_descent.py` prints what the lecture printed; `--help` lists the experiments.
+`python3 gradient_descent.py` (`py` on Windows) prints what the lecture printed; `--help` lists
+the experiments.
 
 The file, section by section:
   the lecture           x_data, y_data, forward, loss, gradient, train, lecture: the post's code
@@ -56,11 +57,11 @@ def gradient(x, y, w):
     return 2 * x * (x * w - y)
 
 
-# ValueError unless there are as many y values as x values, and some (zip() would drop the rest)
+# ValueError unless there are as many y values as x values, at least one (zip() would drop the rest)
 def check_data(x_data, y_data):
     if len(x_data) != len(y_data) or not x_data:
         raise ValueError(
-            f"expected as many x as y values, and some: got {len(x_data)} and {len(y_data)}"
+            f"expected as many x as y values, at least one: got {len(x_data)} and {len(y_data)}"
         )
 
 
@@ -119,8 +120,8 @@ def lecture(
 
 
 # --- Full batch: one step per epoch on the mean loss, the loss the lecture defines
-# (From here on text is put together with % rather than f-strings: Python compiles the whole file
-# on every run, the lecture's too, and a %-string compiles in about 60% of the instructions.)
+# (From here on text is joined with %, not f-strings: the whole file compiles on every run, and a
+# %-string in about 60% of the instructions.)
 
 
 # Added left to right, as --explain writes it, so it is the same on every Python (sum() of floats
@@ -366,10 +367,8 @@ def factor_text(a, d):
     return shown
 
 
-# The intervals in words, every rate named converging: each written from the floats just inside
-# it, rounded inwards (so that a rate typed as "below X" or "between X and Y" is read as a float
-# that converges), a narrow one's with more digits. Past 4 intervals, the 3 widest, and where
-# the rest lie.
+# The intervals in words, from the floats just inside each, rounded inwards so that a rate typed
+# as written converges; a narrow one with more digits. Past 4, the 3 widest and where the rest lie.
 def rates_text(intervals, digits):
     widths, named, rest, words = [], [], [], []
     for low, high in intervals:
@@ -435,11 +434,9 @@ def explain_step(x_val, y_val, w, grad, lr, batch):
 
 
 # (f(v + h) - f(v - h)) / 2h, the slope at v of the parabola f(v) = A (v - bottom)^2 + least,
-# measured on it, and the h used. For a parabola it is the slope whatever h is, but for rounding:
-# f(v + h) and f(v - h) are each rounded to 2**-53 of their size, about A h^2 + f(v), so the error
-# is least, about 2**-52 * sqrt(A f(v)), with h = sqrt(f(v) / A), the distance over which f rises
-# by its own height (or, with least 0, just the distance to the bottom). h is halved while f(v + h)
-# or f(v - h) does not fit in a float (nan where no h fits, or none is left).
+# and h. Exact for any h but for rounding: f(v -+ h), about A h^2 + f(v), are each rounded by
+# 2**-53 of that, an error least, 2**-52 sqrt(A f(v)), at h = sqrt(f(v) / A) (with least 0, the
+# distance to the bottom). h is halved while f(v -+ h) do not fit (nan if no h does).
 def measured(f, v, curvature):
     h = math.sqrt(f(v) / curvature) if curvature else 0.0
     h = h if 0 < h < math.inf else max(1.0, abs(v))  # (at the bottom: the slope is 0 for any h)
@@ -522,13 +519,11 @@ def spans(epochs):
     return "epoch" + "s" * (len(epochs) > 1) + " " + " and ".join(", ".join(words).rsplit(", ", 1))
 
 
-# --plot's pictures. The mean loss over w around the least-squares w: S at the start, each of the
-# first 10 epochs' w as its digit, the last epoch's as *, and for data off every line through 0,
-# o at the least-squares w; the epochs under other marks or off the picture are named. Then, for
-# each marked epoch, log10 of the distance from w to where w settles, + where w is above it, -
-# below, = exactly there, on a scale from the start's distance down to where rounding stops w
-# (the same for every run on this data from this start): for a fixed epoch factor F, a line that
-# changes by log10 |F| an epoch. `moved` is the last epoch in which w changed.
+# --plot's pictures. The mean loss around the least-squares w (o, for data off every line through
+# 0): S at the start, epochs 0-9 as digits, the last as *, the epochs hidden or off it named.
+# Then log10 of each marked epoch's distance from where w settles (+ above, - below, = on it),
+# from the start's distance down to where rounding stops w, a scale runs on the same data and
+# start share: for a fixed F, a line changing by log10 |F| an epoch. `moved`: w's last change.
 def pictures(start, marks, moved, epoch, x_data, y_data):
     (a, b, d), centre, last = epoch, best_w(x_data, y_data), marks[-1][0] if marks else -1
     shown, off, points, heights = [], [], [], []
@@ -556,9 +551,8 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
     except (ZeroDivisionError, OverflowError):  # (or past the largest float)
         marks = []
     if not marks:
-        return "\n".join(
-            lines + ["(no distance picture: no epochs, or no float where an epoch leaves w)"]
-        )
+        why = "no epoch ran" if last < 0 else "no float w is left in place by an epoch"
+        return "\n".join(lines + ["(no distance picture: %s)" % why])
     # the scale, rows 0 to 12: from the start's distance (or a farther one) down to half an ULP
     # of where w settles, the least a float other than it can be from it; row 13 (-inf) holds =
     bottom = math.floor(math.log10(math.ulp(point)) - math.log10(2))
@@ -571,7 +565,7 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
                 e >= 0
             )
     top, settles = math.ceil(max(heights + [bottom + 1])), decimals(b, d - a, 6)
-    title = "log10 |w - %s| after each epoch (+ w above it, - below, = exactly at it)" % settles
+    title = "log10 |w - %s| after each epoch: + w above it, - below, = on it" % settles
     lines += draw(
         title,
         points,
@@ -603,19 +597,20 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
     return "\n".join(lines + wrap(line))
 
 
-# --step's window, one for the whole run and every curve: around where w settles (for F = 1, the
-# least-squares w), wide enough for every w a step starts or lands at. An epoch takes w to
-# F w + C, so epochs start within point -+ |w - point| while |F| <= 1, within that times
-# |F|^epochs beyond (no farther than where the largest x's loss overflows), and for F = 1 between
-# w and w + epochs C. A step's w is an affine function of its epoch's start, so it lies between
-# its values from the two ends of that range: a pass over the samples from each finds them all.
+# --step's window, one for the run: around where w settles (for F = 1, the least-squares w), as
+# wide as the steps go. An epoch takes w to F w + C: epochs start within point -+ |w - point| for
+# |F| <= 1, between w and w + epochs C for F = 1, and for |F| > 1 the window stops at 10 times the
+# start's distance, as --plot does (wider, the first steps would be lost). A step's w is affine in
+# its epoch's start: a pass over the samples from each end of that range finds them all.
 def window(w, lr, epochs, batch, x_data, y_data, epoch):
     (a, b, d), centre, far = epoch, best_w(x_data, y_data), 0.0
     try:  # (a point, a drift or a growth past the largest float: a window no picture can hold)
         ends = (w, w + epochs * (b / d))
         if a != d:  # |F|^epochs, in logs: for |F| <= 1, 1
             centre, grow = b / (d - a), max(epochs * (math.log(abs(a) or 1) - math.log(d)), 0)
-            far = min(abs(w - centre) * math.exp(min(grow, 709)), 1e154 / max(map(abs, x_data)))
+            far = min(
+                abs(w - centre) * min(math.exp(min(grow, 709)), 10), 1e154 / max(map(abs, x_data))
+            )
             ends = (centre - far, centre + far)
     except OverflowError:
         ends = (math.inf,)
@@ -635,6 +630,7 @@ def step_picture(x_val, y_val, w, grad, lr, batch, window):
     lines = curve(title, xs, ys, *window, [(w - lr * grad, "N", None), (w, "W", None)], grad)[0]
     slope, h = measured(lambda v: mean_loss(v, xs, ys), w, mean(list(map(pow, xs, [2] * len(xs)))))
     lines.append("W = w now, N = where this step lands; the line through W: the tangent")
+    lines += ["(W is off the picture: w has gone past its edge)"] * (abs(w - window[0]) > window[1])
     line = "measured slope: (loss(w + h) - loss(w - h)) / 2h = %.6g, h = %.3g" % (slope, h)
     lines += wrap(
         line if h else "measured slope: none, as the loss about w does not fit in a float"
@@ -776,7 +772,7 @@ def explain2(xs, ys, params, grads, lr):
 
 HELP = """\
 usage: gradient_descent.py [-h] [--lr RATE] [--epochs N] [--w START] [--data PAIRS]
-                           [--batch] [--quiet | --explain | --step] [--plot] [--rates]
+                           [--batch] [--quiet] [--explain] [--step] [--plot] [--rates]
                            [--exercise]
 
 Gradient descent on y = x * w, as in lecture 3 of PyTorch Zero to All.
@@ -795,11 +791,10 @@ options:
   --quiet       print only the first line, the last epoch's line and the last
                 line; a long run on a terminal says how far it has got, on stderr
   --explain     show each update with the numbers put into the formulas
-  --step        show each step on its loss curve, with the tangent, and its
+  --step        show each step on its loss curve, with the tangent, its
                 arithmetic and line, then wait: Enter takes the step, a number
-                takes that many steps, q (or the end of the input) stops training
-                there; the prompt goes to stderr, and only when the input is a
-                terminal
+                that many steps, q stops (the prompt goes to stderr, at a
+                terminal only)
   --plot        after training, draw the loss curve with w after the first 10
                 epochs and the last, and the distance from where w settles on a
                 log scale
@@ -809,35 +804,32 @@ options:
 
 An option may be shortened to any start that names it alone, as --ep for --epochs.
 A value may start with '-', as in --w -1e3. --quiet goes with neither --explain
-nor --step, which show every step; --exercise goes with --lr, --epochs, --data,
---batch, --quiet and --explain, and with none of the options for one weight,
---w, --step, --plot and --rates; the rest go with every option.
+nor --step; --exercise with none of --w, --step, --plot and --rates, which are
+for one weight; the rest go with every option.
 
-examples:
-  python3 gradient_descent.py --lr 0.001   too small: w creeps towards 2
-  python3 gradient_descent.py --lr 0.1     w zig-zags across 2 and settles
-  python3 gradient_descent.py --lr 0.21    too large: w moves away from 2
-  python3 gradient_descent.py --lr 0.5     larger still, and it converges again
-  python3 gradient_descent.py --rates      which learning rates converge
-  python3 gradient_descent.py --w 3        start above 2, on the other side of it
-  python3 gradient_descent.py --batch      full batch: one step on the mean loss
-  python3 gradient_descent.py --data "1,2 2,4 3,6.5"   off every line y = w * x
-  python3 gradient_descent.py --plot       the descent drawn on the loss curve
-  python3 gradient_descent.py --explain    the arithmetic of every step
-  python3 gradient_descent.py --step       one step at a time, with the tangent
-  python3 gradient_descent.py --exercise   the lecture's exercise: three parameters
+examples, each after python3 gradient_descent.py:
+  --lr 0.001   too small: w creeps towards 2
+  --lr 0.1     w zig-zags across 2 and settles
+  --lr 0.21    too large: w moves away from 2
+  --lr 0.5     larger still, and it converges again
+  --rates      which learning rates converge
+  --w 3        start above 2, on the other side of it
+  --batch      full batch: one step on the mean loss
+  --data "1,2 2,4 3,6.5"   off every line y = w * x
+  --plot       the descent drawn on the loss curve
+  --explain    the arithmetic of every step
+  --step       one step at a time, with the tangent
+  --exercise   the lecture's exercise: three parameters
 
-exit status:
-  0 done (also when --step is stopped early), 1 diverged (the loss no longer
-  fits in a float), 2 bad input, 3 the output could not be written, 141 the
-  reader of the output went away; Ctrl-C ends it by SIGINT, as it does any
-  program (a shell shows status 130)
+exit status: 0 done (--step stopped early too), 1 diverged (the loss past the
+largest float), 2 bad input, 3 output not written, 141 its reader went away;
+Ctrl-C ends it by SIGINT, as it does any program (a shell shows 130)
 """
 # Each option: what its value must be, its default, and how it is read (a switch: None). A test
 # holds HELP to this table.
 OPTIONS = {
     "--lr": ("a finite number greater than 0", "0.01", float, 0),
-    "--epochs": ("a whole number, 0 or more", "10", int, -1),
+    "--epochs": ("a whole number in digits, 0 or more", "10", int, -1),
     "--w": ("a finite number", "1.0", float),
     "--data": ('x,y pairs of numbers, each 0 or from 1e-150 to 1e150 in size, such as "1,2 2,4"',
                "1,2 2,4 3,6", None),
@@ -1043,7 +1035,7 @@ def ticker(epochs, done):
 
 # --step: whether to stop training here. When no steps are left to take without a pause, asks:
 # Enter takes this step, a number that many, q stops (so does ㅂ, which the q key types on a
-# Korean keyboard), and so does the end of the input, with a line that says so.
+# Korean keyboard), and so does the end of the input; a line says where training stopped.
 def stop(waits, w):
     waits[0] -= 1
     sys.stdout.flush()  # the step shows before the question
@@ -1055,9 +1047,11 @@ def stop(waits, w):
         reply = answer.strip() or "1"
         if asked and not answer:  # Ctrl-D ends the input, and the prompt's line
             print(file=sys.stderr)
-        if not answer:
-            warn("the input ended, so training stopped before this step, at w = %r" % w)
-        if not answer or reply in ("q", "ㅂ"):
+        if not answer or reply.lower() in ("q", "quit", "ㅂ"):
+            warn(
+                "the input ended, so " * (not answer)
+                + "training stopped before this step, at w = %r" % w
+            )
             break
         if reply.isdecimal() and float(reply) > 0:  # (past the steps left, or the largest float:
             waits[0] = float(reply) - 1  # all of them)

@@ -71,9 +71,18 @@ def test_data_that_starts_with_minus_is_taken_too(run):
         (["--lr", "inf"], "argument --lr: expected a finite number greater than 0, got 'inf'"),
         (["--lr", "0"], "argument --lr: expected a finite number greater than 0, got '0'"),
         (["--lr", "-1e3"], "argument --lr: expected a finite number greater than 0, got '-1e3'"),
-        (["--epochs", "ten"], "argument --epochs: expected a whole number, 0 or more, got 'ten'"),
-        (["--epochs", "-1"], "argument --epochs: expected a whole number, 0 or more, got '-1'"),
-        (["--epochs", "2.5"], "argument --epochs: expected a whole number, 0 or more, got '2.5'"),
+        (
+            ["--epochs", "ten"],
+            "argument --epochs: expected a whole number in digits, 0 or more, got 'ten'",
+        ),
+        (
+            ["--epochs", "-1"],
+            "argument --epochs: expected a whole number in digits, 0 or more, got '-1'",
+        ),
+        (
+            ["--epochs", "2.5"],
+            "argument --epochs: expected a whole number in digits, 0 or more, got '2.5'",
+        ),
         (["--w", "one"], "argument --w: expected a finite number, got 'one'"),
         (["--w=-inf"], "argument --w: expected a finite number, got '-inf'"),
         (["--w", "1e999"], "argument --w: expected a finite number, got '1e999'"),
@@ -195,14 +204,15 @@ def test_help_says_what_the_script_is(run):
 
 def test_help_ends_with_the_exit_statuses(run):
     assert words(run("--help").out.split("exit status:")[1]) == (
-        "0 done (also when --step is stopped early), 1 diverged (the loss no longer fits in a "
-        "float), 2 bad input, 3 the output could not be written, 141 the reader of the output "
-        "went away; Ctrl-C ends it by SIGINT, as it does any program (a shell shows status 130)"
+        "0 done (--step stopped early too), 1 diverged (the loss past the largest float), "
+        "2 bad input, 3 output not written, 141 its reader went away; Ctrl-C ends it by SIGINT, "
+        "as it does any program (a shell shows 130)"
     )
 
 
 def test_help_examples_do_what_they_say(run):
-    examples = run("--help").out.split("examples:\n")[1].split("\n\n")[0].splitlines()
+    examples = run("--help").out.split("examples, each after python3 gradient_descent.py:\n")[1]
+    examples = examples.split("\n\n")[0].splitlines()
     assert len(examples) == 12
     ends = {lr: progress_ws(run("--lr", lr).out) for lr in (0.001, 0.1, 0.21, 0.5)}
     assert "--lr 0.001   too small: w creeps towards 2" in examples[0] and 1 < ends[0.001][-1] < 1.5

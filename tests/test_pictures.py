@@ -213,7 +213,7 @@ def read_slope(lines):
 )
 def test_the_distance_falls_or_climbs_on_a_line_of_slope_log10_f(run, lr, factor):
     lines = picture(run("--lr", lr, "--plot", "--quiet").out, DISTANCE)
-    assert lines[0] == "log10 |w - 2| after each epoch (+ w above it, - below, = exactly at it)"
+    assert lines[0] == "log10 |w - 2| after each epoch: + w above it, - below, = on it"
     slope = math.log10(abs(factor))
     assert read_slope(lines) == pytest.approx(slope, abs=0.15 if abs(slope) < 0.5 else 0.05)
     stated = float(notes(lines).split(" an epoch (log10 |F|)")[0].split()[-1])
@@ -473,15 +473,20 @@ def test_a_flat_loss_has_a_flat_tangent(run):
 
 
 @pytest.mark.parametrize(
-    "args",
+    "args, why",
     [
-        ["--epochs", 0],  # no epochs
-        ["--data", "1,2 1,3", "--lr", 1, "--epochs", 3],  # each epoch adds 2 to w: F = 1
+        (["--epochs", 0], "no epoch ran"),
+        # x = 1 twice at lr 1: each step takes w to 2y - w, so an epoch adds 2 * 3 - 2 * 2 = 2
+        # to w (F = 1): no w stays
+        (
+            ["--data", "1,2 1,3", "--lr", 1, "--epochs", 3],
+            "no float w is left in place by an epoch",
+        ),
     ],
 )
-def test_without_epochs_or_a_point_where_w_settles_there_is_no_distance_picture(run, args):
+def test_without_epochs_or_a_point_where_w_settles_there_is_no_distance_picture(run, args, why):
     out = run("--plot", "--quiet", *args).out
-    assert out.endswith("\n(no distance picture: no epochs, or no float where an epoch leaves w)\n")
+    assert out.endswith("\n(no distance picture: %s)\n" % why)
     assert "log10 |w - " not in out
 
 
@@ -495,6 +500,21 @@ def sample_pictures(out, sample):
         if line == f"loss of the sample {sample} over w":
             found.append(picture("\n".join(lines[i:]), line))
     return found
+
+
+def test_a_diverging_step_picture_reaches_10_times_the_start_and_says_when_w_leaves_it(run):
+    # lr 0.3 on the lecture's data: the steps multiply w - 2 by 1 - 0.6 = 0.4, 1 - 2.4 = -1.4
+    # and 1 - 5.4 = -4.4, an epoch by 2.46: it grows. The window takes epochs starting within
+    # 10 times the start's distance, 2 -+ 10, and the steps from there: 10 * 0.4 * 1.4 * 4.4 =
+    # 24.64 from 2, so the axis runs from -22.6 to 26.6 for every picture of the run
+    out = run("--step", "--lr", 0.3, stdin="\n" * 15 + "q\n").out
+    pictures = sample_pictures(out, "(1.0, 2.0)")
+    assert [axis(lines) for lines in pictures] == [["w", "-22.6", "2", "26.6"]] * 6
+    # after 3 epochs w - 2 = -2.46^3 = -14.9, inside; after 4, -2.46^4 = -36.6: past the left
+    # edge, and said so (the lines under a picture tell its step's w)
+    off = "(W is off the picture: w has gone past its edge)"
+    assert [off in lines for lines in pictures] == [False] * 4 + [True] * 2
+    assert cells(grid(pictures[3]), "W") and not cells(grid(pictures[4]), "W")
 
 
 def test_stepping_through_the_lecture_the_tangent_flattens_on_a_still_picture(run):

@@ -14,6 +14,7 @@ from conftest import TRANSCRIPT
 import gradient_descent as gd
 
 PICTURE = "loss of the sample "
+STOPPED = "gradient_descent.py: training stopped before this step, at w = %s\n"
 
 
 def lecture_lines(out):
@@ -66,13 +67,19 @@ def test_a_number_takes_that_many_steps_without_asking(run):
     assert result.status == 0
 
 
-def test_q_stops_training_where_it_is_with_status_0(run):
+def test_q_stops_training_where_it_is_says_so_with_status_0(run):
+    # the first step is shown, not taken: w stays 1.0, as the line on stderr says
     result = run("--step", stdin="q\n")
     assert steps_shown(result.out) == 1
     assert (
         result.out.splitlines()[-1] == "Predicted score (after training) 4 hours of studying:  4.0"
     )
-    assert (result.status, result.err) == (0, "")
+    assert (result.status, result.err) == (0, STOPPED % 1.0)
+
+
+@pytest.mark.parametrize("reply", ["Q", "quit", "QUIT"])
+def test_q_in_capitals_or_as_a_word_stops_too(run, reply):
+    assert run("--step", stdin=reply + "\n").err == STOPPED % 1.0
 
 
 def test_the_end_of_the_input_stops_training_too_and_says_where(run):
@@ -87,15 +94,19 @@ def test_the_end_of_the_input_stops_training_too_and_says_where(run):
 def test_a_korean_keyboards_q_stops_too(run):
     # with a Korean layout on, the q key types the jamo "ㅂ"
     result = run("--step", stdin="\u3142\n")
-    assert (steps_shown(result.out), after_training(result.out), result.err) == (1, 1.0, "")
+    assert (steps_shown(result.out), after_training(result.out), result.err) == (
+        1,
+        1.0,
+        STOPPED % 1.0,
+    )
 
 
 @pytest.mark.parametrize("reply", ["-3", "abc", "0", "1.5", "2 3", "q!"])
 def test_a_reply_that_is_not_understood_is_said_so_and_asked_again(run, reply):
     result = run("--step", "--epochs", 1, stdin=reply + "\n\nq\n")
-    assert (
-        result.err
-        == f"gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got {reply!r}\n"
+    assert result.err == (
+        f"gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got {reply!r}\n"
+        + STOPPED % 1.02  # (after the one step Enter took)
     )
     assert steps_shown(result.out) == 2  # the reply took no step; Enter took the first
     assert result.status == 0
@@ -145,7 +156,7 @@ def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monke
     prompt = (
         "gradient_descent.py: Enter takes this step, a number takes that many steps, q stops > "
     )
-    assert err == prompt * 2
+    assert err == prompt * 2 + STOPPED % 1.02
     assert prompt not in out
 
 
@@ -161,9 +172,9 @@ def test_bytes_that_do_not_decode_are_a_reply_not_understood(capsys, monkeypatch
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\n\nq\n"), "utf-8"))
     assert gd.main(["--step", "--epochs", 1]) == 0
     out, err = capsys.readouterr()
-    assert (
-        err
-        == "gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got '\ufffd'\n"
+    assert err == (
+        "gradient_descent.py: expected Enter, a number of steps from 1 up, or q, got '\ufffd'\n"
+        + STOPPED % 1.02
     )
     assert out.count(PICTURE) == 2
 
