@@ -190,6 +190,15 @@ def test_a_run_that_diverges_marks_epochs_0_and_1_on_the_curve(run, lr, epochs):
         assert bool(cells(rows, str(e))) == (e in drawn) or e in epochs_hidden(lines).get("S", [])
 
 
+def test_the_curve_has_a_point_in_every_column_of_a_wider_window(run):
+    # from w = 5 every epoch multiplies w - 2 by 0.739, so the run stays within 3 of 2 and the
+    # curve spans -1 to 5: column j is w = -1 + 6j / 58, on (14/3) (w - 2)^2 in row
+    # round(13 (1 - ((w - 2) / 3)^2)) = round(13 (1 - ((j - 29) / 29)^2)) (a mark may cover it)
+    rows = grid(picture(run("--w", 5, "--plot", "--quiet").out, CURVE))
+    for j in range(gd.WIDTH):
+        assert rows[round(13 * (1 - ((j - 29) / 29) ** 2))][j] != " ", j
+
+
 # --- --plot: the distance, on a log scale -------------------------------------
 
 
@@ -322,6 +331,17 @@ def test_every_picture_fits_72_columns_in_plain_ascii(run, args):
         ) :
     ]
     assert all(len(line) <= 72 and line.isascii() for line in lines), lines
+
+
+def test_the_axis_labels_stand_under_the_first_middle_and_last_cells(run):
+    # 100 epochs: the axis runs from epoch 0 to 99, its middle 49.5. The cells are columns 11
+    # to 69 of a line (the bar and the + in column 10); the axis's name ends in column 8, as
+    # the row labels do, the left end starts under the first cell, the right end ends under
+    # the last, and the middle one starts len // 2 = 2 columns left of the middle cell, 40
+    lines = picture(run("--epochs", 100, "--plot", "--quiet").out, DISTANCE)
+    line = lines[lines.index(" " * 10 + "+" + "-" * gd.WIDTH) + 1]
+    assert line == "    epoch  0" + " " * 26 + "49.5" + " " * 26 + "99"
+    assert (line.index("49.5"), len(line)) == (40 - 2, 11 + gd.WIDTH)
 
 
 # --- --step: the loss this step goes down, and its tangent ----------------------
@@ -594,3 +614,138 @@ def test_a_run_of_a_million_epochs_plots_in_40_lines(run):
     out = run("--plot", "--quiet", "--epochs", 100000).out
     assert len(out.splitlines()) <= 40
     assert len("mean loss over w: S = start, 0-9 = after that epoch, * = after 999999") <= 72
+
+
+# --- --step's window: every w the run's steps start or land at, on one scale ---------
+
+
+def step_pictures(out):
+    """Each --step picture, in order."""
+    lines = out.splitlines()
+    return [picture("\n".join(lines[i:]), line) for i, line in enumerate(lines)
+            if line.startswith("loss of the sample ")]  # fmt: skip
+
+
+def test_a_step_that_lands_far_past_the_start_is_still_on_the_picture(run):
+    # the lecture's samples backwards at lr 0.48: the steps multiply w - 2 by 1 - 0.96 * 9 =
+    # -7.64, then by 1 - 0.96 * 4 = -2.84, then by 0.04, so from w = 1 (1 below 2) they land
+    # at 2 + 7.64 = 9.64, 2 - 21.6976 = -19.6976 and 2 - 0.867904. An epoch multiplies w - 2 by
+    # 0.868, so every epoch starts within 1 of 2, and the steps from there reach 21.6976 on
+    # either side: the window is 2 -+ 21.6976
+    out = run("--step", "--data", "3,6 2,4 1,2", "--lr", 0.48, "--epochs", 1, stdin="\n" * 3).out
+    for lines in step_pictures(out):
+        assert axis(lines) == ["w", "-19.7", "2", "23.7"]
+        assert cells(grid(lines), "W") and cells(grid(lines), "N")
+
+
+@pytest.mark.parametrize(
+    "data, w",
+    [
+        # x = 1 at lr 0.25: each step halves the distance to the sample's y. "1,0 1,4": w -> w/2,
+        # then w/2 + 2, so an epoch takes w to w/4 + 2, which settles at 8/3; from 1 the steps
+        # land at 0.5, 13/6 below 8/3, and 2.25. The steps from the starts above 8/3 go less
+        # far: only those from below reach 0.5
+        ("1,0 1,4", 1),
+        # "1,4 1,0": w -> w/2 + 2, then w/2: settles at 4/3; from 3 the steps land at 3.5, 13/6
+        # above 4/3, and 1.75: only the steps from above reach 3.5
+        ("1,4 1,0", 3),
+    ],
+)
+def test_steps_that_go_past_where_w_settles_on_one_side_only_are_on_the_picture(run, data, w):
+    out = run("--step", "--data", data, "--lr", 0.25, "--w", w, "--epochs", 1, stdin="\n\n").out
+    pictures = step_pictures(out)
+    assert len(pictures) == 2
+    for lines in pictures:
+        assert cells(grid(lines), "W") and cells(grid(lines), "N")
+
+
+@pytest.mark.parametrize(
+    "data, w, epochs, ticks",
+    [
+        # x = 1 at lr 1: the steps w -> 1 - w, w -> 3 - w, so each epoch adds 2: from 1, the
+        # steps land at 0, 3, -2, 5, -4, 7. Where an epoch adds to w, epochs start between w
+        # and w + 3 * 2 = 7, and a step's w is between its values from those two: 1 -> 0 -> 3
+        # and 7 -> -6 -> 9. The window centres on the least-squares w, 1, and reaches 9: 1 -+ 8
+        ("1,0.5 1,1.5", 1, 3, ["-7", "1", "9"]),
+        # the steps w -> 4 - w twice bring w back where it started: from 2.25, to 1.75 and
+        # 2.25, 0.25 either side of the least-squares w, 2
+        ("1,2 1,2", 2.25, 1, ["1.75", "2", "2.25"]),
+    ],
+)
+def test_where_an_epoch_factor_is_1_the_step_window_holds_every_w(run, data, w, epochs, ticks):
+    args = ["--data", data, "--lr", 1, "--w", w, "--epochs", epochs]
+    pictures = step_pictures(run("--step", *args, stdin="\n" * 2 * epochs).out)
+    assert len(pictures) == 2 * epochs
+    for lines in pictures:
+        assert axis(lines) == ["w", *ticks]
+        assert cells(grid(lines), "W") and cells(grid(lines), "N")
+
+
+def test_a_long_diverging_step_run_is_drawn_on_a_window_that_still_fits(run):
+    # lr 0.3 for 1000 epochs: F = 0.4 * -1.4 * -4.4 = 2.464, so the run would reach 2.464^1000
+    # from 2; the window is held where the largest x's loss would pass the largest float,
+    # (3 w)^2 = 1e308 at w = 1e154 / 3, then widened by an epoch's steps from there: 0.4 *
+    # 1.4 * 4.4 = 2.464 times, to 8.21e153. Next to that 2 is lost: the middle reads 0. The
+    # first sample's loss at the ends, (8.21e153)^2 = 6.7e307, fits: its picture is drawn
+    result = run("--step", "--lr", 0.3, "--epochs", 1000, stdin="q\n")
+    (lines,) = step_pictures(result.out)
+    assert axis(lines) == ["w", "-8.21e+153", "0", "8.21e+153"]
+    assert cells(grid(lines), "W")
+
+
+@pytest.mark.parametrize(
+    "args, ticks",
+    [
+        # a start at the lowest point: nowhere to go, so 1 either side of it, or a millionth of
+        # w, as 1 would be lost in rounding at 1e150
+        (["--data", "1,0", "--w", 0], ["-1", "0", "1"]),
+        (["--data", "1,1e150", "--w", 1e150], ["9.99999e+149", "1e+150", "1.000001e+150"]),
+    ],
+)
+def test_a_step_window_around_a_start_at_the_lowest_point(run, args, ticks):
+    (lines,) = step_pictures(run("--step", *args, "--epochs", 1, stdin="q\n").out)
+    assert axis(lines) == ["w", *ticks]
+
+
+def test_a_step_whose_loss_passes_the_largest_float_has_no_picture_and_no_measured_slope(run):
+    # three samples (1, 0) at lr 1e100: each step multiplies w by 1 - 2e100, so w goes from 1
+    # to -2e100, 4e200 and -8e300. No window that holds -8e300 has a loss curve that fits in a
+    # float ((8e300)^2 is far past 1.8e308), so no step is drawn. The slope of w^2 is 2w,
+    # measured with h = |w|; at 4e200 the loss, 1.6e401, does not fit, though the gradient,
+    # 8e200, and the step, 8e300, do: no slope can be measured there
+    result = run("--step", "--data", "1,0 1,0 1,0", "--lr", 1e100, "--epochs", 1, stdin="\n" * 3)
+    lines = result.out.splitlines()
+    assert lines.count("(no picture: its numbers do not fit in a float)") == 3
+    assert [line for line in lines if line.startswith("measured slope")] == [
+        "measured slope: (loss(w + h) - loss(w - h)) / 2h = 2, h = 1",
+        "measured slope: (loss(w + h) - loss(w - h)) / 2h = -4e+100, h = 2e+100",
+        "measured slope: none, as the loss about w does not fit in a float",
+    ]
+    assert result.status == 1
+
+
+# --- notes and cells ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "epochs, words",
+    [
+        ([4], "epoch 4"),
+        ([2, 5], "epochs 2 and 5"),
+        ([2, 3], "epochs 2 to 3"),
+        ([1, 3, 5], "epochs 1, 3 and 5"),
+        ([2, 3, 4, 9, 11, 12], "epochs 2 to 4, 9 and 11 to 12"),
+    ],
+)
+def test_epochs_are_named_in_words_with_runs_as_ranges(epochs, words):
+    assert gd.spans(epochs) == words
+
+
+def test_a_point_exactly_half_a_cell_past_the_pictures_edge_is_left_out():
+    # a box from 0 to 58 across and 0 to 1 up, in 2 rows and 59 columns: a cell is 1 wide and 1
+    # high, centred on the whole numbers, so the cells reach half a cell past the box. A point
+    # exactly on that outer edge, 0.5 above or below, or 0.5 left or right, is in no cell
+    points = [(29.0, 1.5, "a", None), (29.0, -0.5, "b", None)]
+    points += [(-0.5, 0.5, "c", None), (58.5, 0.5, "d", None)]
+    lines, at = gd.draw("title", points, (0.0, gd.WIDTH - 1.0, 0.0, 1.0), rows=2)
+    assert lines[1:3] == ["        1 |", "        0 |"] and at == {}

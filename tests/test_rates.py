@@ -658,6 +658,13 @@ def test_a_marker_that_just_fits_keeps_its_label_to_the_right(run):
     assert lines[17] == " " * 11 + " " * 46 + "^ --lr 0.4528"
 
 
+def test_a_marker_one_column_further_puts_its_label_on_its_left(run):
+    # lr 0.4626 in column round(0.4626 / 0.5709 * 58) = round(46.996) = 47: "^ --lr 0.4626"
+    # there would reach column 59, one past the map's last, 58; the label goes left of the ^
+    lines = picture(run("--rates", "--lr", 0.4626, "--epochs", 0).out, "epoch factor F")
+    assert lines[17] == " " * 11 + "--lr 0.4626 ^".rjust(47 + 1)
+
+
 def test_a_rate_near_0_where_f_rounds_to_1_is_decided_exactly(calls):
     assert gd.diverges(1e-300, LECTURE_PAIRS, False, [1.0, 2.0, 3.0]) is False
     assert calls["epoch_map"] == 1
