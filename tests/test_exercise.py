@@ -325,6 +325,15 @@ def test_explain_with_batch_every_expression_is_the_value_shown(run, data, first
     assert [float(s.value) for s in sums[3:6]] == pytest.approx(first, rel=1e-15)
 
 
+def test_explain_with_batch_of_two_samples_shows_their_mean(run):
+    # from (1, 1, 1): y_hat = 3 for x = 1 and 4 + 2 + 1 = 7 for x = 2, errors 1 and 3, so the
+    # mean gradients are (2 + 8 * 3) / 2 = 13, (2 + 4 * 3) / 2 = 7 and (2 + 2 * 3) / 2 = 4
+    result = run("--exercise", "--explain", "--batch", "--data", "1,2 2,4", "--epochs", 1)
+    grads = [s for s in check_arithmetic(result.out, 2 + 3 + 3) if s.label.startswith("grad")]
+    assert [s.expression[-5:] for s in grads] == [") / 2"] * 3
+    assert [float(s.value) for s in grads] == [13.0, 7.0, 4.0]
+
+
 # --explain's measured slope where the mean loss along a parameter does not come down to 0 at its
 # lowest point (data off every parabola, with --batch) and the gradient is small. From (1, 1, 1)
 # the errors are -1, 3, -3 and 1 - d (d = 6.000000000001 - 6, about 1e-12), so by hand the mean
@@ -379,6 +388,19 @@ def test_explain_ends_when_a_gradient_overflows(run):
     assert run("--exercise", "--data", "1e77,0", "--epochs", 1).err == DIVERGED % (0, START)
     result = run("--exercise", "--explain", "--data", "1e77,0", "--epochs", 1)
     assert (result.status, result.err) == (1, DIVERGED % (0, START))
+
+
+# Where the gradients fit but the loss does not, no slope can be measured, and --explain says so.
+# Three samples (1, 0) at lr 1e100: each step moves each parameter by lr * 2 y_hat, so y_hat
+# goes 3, 3 (1 - 6e100) = -1.8e101, then 1.08e202, where the loss (1.08e202)^2 is past the
+# largest float while the gradients 2.16e202 and the step 2.16e302 are not.
+def test_explain_says_where_the_loss_about_a_parameter_does_not_fit(run):
+    result = run("--exercise", "--explain", "--data", "1,0 1,0 1,0", "--lr", 1e100, "--epochs", 1)
+    grads = [line for line in result.out.splitlines() if line.startswith("\tgrad ")]
+    assert len(grads) == 9
+    for line in grads[6:]:
+        assert line.endswith(" = 2.16e+202, measured none, the loss about it does not fit")
+    assert result.status == 1
 
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,8 @@ round(13 (1 - ((w - 2) / half)^2)), counted from the top.
 
 import math
 import re
+import sys
+from fractions import Fraction
 
 import pytest
 from conftest import LECTURE_FACTOR, axis, cells, grid, labels, per_sample_factor, picture
@@ -190,6 +192,58 @@ def test_a_run_that_diverges_marks_epochs_0_and_1_on_the_curve(run, lr, epochs):
         assert bool(cells(rows, str(e))) == (e in drawn) or e in epochs_hidden(lines).get("S", [])
 
 
+@pytest.mark.parametrize(
+    "lr, epochs, off",
+    [
+        # x = 1, full batch: F = 1 - 2 lr. At lr 2.1, F = -3.2: epoch 1 ends 3.2^2 = 10.24 from
+        # 2, so the picture reaches 102.4; epoch 2, 32.8 away, is on it, epoch 3, 3.2^4 = 104.9
+        # away, is not
+        (2.1, 10, "farther out, off the picture: epochs 3 to 9"),
+        # at lr 10.5, F = -20 and one epoch: the picture reaches 10 times as far as the start,
+        # 1 from 2, and epoch 0 ends 20 away
+        (10.5, 1, "farther out, off the picture: epoch 0"),
+        # at lr 5.5, F = -10: epoch 2 ends 1000 from 2, exactly 10 times as far as epoch 1,
+        # 100 away: on the picture, at its right end
+        (5.5, 3, None),
+    ],
+)
+def test_the_curve_reaches_10_times_as_far_as_the_start_or_epoch_1(run, lr, epochs, off):
+    args = ["--data", "1,2", "--batch", "--lr", lr, "--epochs", epochs, "--plot", "--quiet"]
+    lines = picture(run(*args).out, CURVE)
+    assert [line for line in lines if line.startswith("farther out")] == [off] * bool(off)
+    if not off:
+        assert cells(grid(lines), "2") == [(0, 58)]
+
+
+def test_an_epoch_whose_mean_loss_does_not_fit_is_named_off_the_curve(run):
+    # x = 1e100, then x = 1, both y = 0, at lr 1e-150: the first step multiplies w by
+    # 1 - 2e50, the second by 1 - 2e-150, so epoch 0 ends at -2e50 and epoch 1 at 4e100. The
+    # run goes on, as the last sample's loss, (4e100)^2, fits; the mean loss at 4e100,
+    # ((1e100 * 4e100)^2 + (4e100)^2) / 2, does not: epoch 1 is named, and the curve is drawn
+    # out to 2e50, where the mean loss is (1e100 * 2e50)^2 / 2 = 2e300
+    args = ["--data", "1e100,0 1,0", "--lr", 1e-150, "--epochs", 2, "--plot", "--quiet"]
+    lines = picture(run(*args).out, CURVE)
+    assert "farther out, off the picture: epoch 1" in lines
+    assert axis(lines) == ["w", "-2e+50", "0", "2e+50"] and labels(lines)[0] == "2e+300"
+
+
+@pytest.mark.parametrize(
+    "epochs, title",
+    [
+        (10, "mean loss over w: S = start, 0-9 = after that epoch"),
+        (11, "mean loss over w: S = start, 0-9 = after that epoch, * = after 10"),
+    ],
+)
+def test_an_eleventh_epoch_is_the_first_last_one_drawn_as_a_star(run, epochs, title):
+    # lr 0.001: each epoch multiplies w - 2 by 0.998 * 0.992 * 0.982 = 0.9722, so epoch 9 ends
+    # at 2 - 0.9722^10 = 1.2457 (column 7) and epoch 10 at 2 - 0.9722^11 = 1.2667 (column 8)
+    factor = per_sample_factor(0.001)
+    lines = picture(run("--lr", 0.001, "--epochs", epochs, "--plot", "--quiet").out, CURVE)
+    assert lines[0] == title
+    assert cells(grid(lines), "*") == [cell(2 - factor**11)] * (epochs == 11)
+    assert cells(grid(lines), "9") == [cell(2 - factor**10)]
+
+
 def test_the_curve_has_a_point_in_every_column_of_a_wider_window(run):
     # from w = 5 every epoch multiplies w - 2 by 0.739, so the run stays within 3 of 2 and the
     # curve spans -1 to 5: column j is w = -1 + 6j / 58, on (14/3) (w - 2)^2 in row
@@ -239,6 +293,44 @@ def test_the_distance_falls_or_climbs_on_a_line_of_slope_log10_f(run, lr, factor
         assert sides == ["+" if -(factor ** (e + 1)) > 0 else "-"]
 
 
+@pytest.mark.parametrize(
+    "data, bottom",
+    [
+        # the scale ends at half an ULP of where w settles, the least a float other than it can
+        # be from it, rounded down: for 1, 2**-53 = 1.1e-16; for 4, 2**-51 = 4.4e-16; for 16,
+        # 2**-49 = 1.8e-15
+        ("1,1", "-16"),
+        ("1,4", "-16"),
+        ("1,16", "-15"),
+    ],
+)
+def test_the_distance_scale_ends_at_half_an_ulp_of_where_w_settles(run, data, bottom):
+    lines = picture(run("--data", data, "--plot", "--quiet").out, DISTANCE)
+    assert labels(lines)[12] == bottom
+
+
+@pytest.mark.parametrize("epochs, every", [(58, 1), (59, 2)])
+def test_the_distance_picture_marks_every_epoch_that_fits_or_every_other(run, epochs, every):
+    # the smallest power of 2 that leaves at most 58 epochs before the last: of 0 to 57 every
+    # one, of 0 to 58 every other. Epoch e is in column round(e / last * 58); at lr 0.0001 w
+    # creeps up to 2 from below, so each is a -
+    last = epochs - 1
+    lines = picture(run("--lr", 0.0001, "--epochs", epochs, "--plot", "--quiet").out, DISTANCE)
+    columns = sorted(column for _, column in cells(grid(lines), "-"))
+    assert columns == [round(e / last * 58) for e in range(0, epochs, every)]
+
+
+def test_each_distance_mark_sits_in_the_row_of_its_log(run):
+    # lr 0.108: F = 0.784 * 0.136 * -0.944 = -0.1007, so after epoch e |w - 2| = |F|^(e + 1):
+    # on the scale from 0 (row 0) to -16 (row 12), in row round(-(e + 1) log10 |F| / 16 * 12);
+    # epoch 9's, at -9.97, in row round(7.48) = 7
+    factor = abs(per_sample_factor(0.108))
+    rows = grid(picture(run("--lr", 0.108, "--plot", "--quiet").out, DISTANCE))
+    for e in range(10):
+        row = round(-(e + 1) * math.log10(factor) / 16 * 12)
+        assert rows[row][round(e / 9 * 58)] in "+-", e
+
+
 def test_runs_at_other_rates_share_the_scale_and_the_faster_one_ends_lower(run):
     # the same data, start and epochs: from 1 away (log 0) down to rounding (-16) for each rate.
     # After 10 epochs the distance is |F|^10: lr 0.001 barely moves, lr 0.01 ends at
@@ -262,6 +354,57 @@ def test_the_sentence_says_from_which_epoch_rounding_keeps_w_still(run):
     assert (moved, ws[-1]) == (115, 1.9999999999999993)
     lines = picture(run("--epochs", 1000, "--plot", "--quiet").out, DISTANCE)
     assert notes(lines).endswith("; from epoch 115 on, rounding keeps w at 1.9999999999999993")
+
+
+@pytest.mark.parametrize(
+    "lr, sentence",
+    [
+        # F = 0.5 * -1 * -3.5 = 1.75, log10 1.75 = 0.243; F = 0.739312, log10 = -0.131;
+        # F = 0.8 * 0.2 * -0.8 = -0.128, log10 0.128 = -0.893
+        (0.25, "F = 1.75: the marks go up 0.243 an epoch (log10 |F|)"),
+        (0.01, "F = 0.739: the marks go down 0.131 an epoch (log10 |F|)"),
+        (0.1, "F = -0.128: the marks go down 0.893 an epoch (log10 |F|), on alternate sides"),
+    ],
+)
+def test_the_sentence_says_which_way_the_marks_go_and_how_fast(run, lr, sentence):
+    lines = picture(run("--lr", lr, "--plot", "--quiet").out, DISTANCE)
+    assert notes(lines) == "each epoch multiplies the distance by " + sentence
+
+
+def lecture_ends(lr, epochs, w=1.0, samples=((1.0, 2.0), (2.0, 4.0), (3.0, 6.0))):
+    """w after each epoch of the lecture's loop, written out here."""
+    ends = []
+    for _ in range(epochs):
+        for x, y in samples:
+            w = w - lr * (2 * x * (x * w - y))
+        ends.append(w)
+    return ends
+
+
+def test_the_w_that_rounding_keeps_is_the_last_epochs_not_the_last_marked_before_it(run):
+    # lr 0.01, 117 epochs: w stops changing in epoch 115; of epochs 58 to 116 every other one
+    # is marked, and the last, so the last mark before 116 is 114, where w still moved
+    ends = lecture_ends(0.01, 117)
+    assert max(e for e in range(1, 117) if ends[e] != ends[e - 1]) == 115
+    assert ends[114] != ends[116] == 1.9999999999999993
+    lines = picture(run("--epochs", 117, "--plot", "--quiet").out, DISTANCE)
+    assert notes(lines).endswith("; from epoch 115 on, rounding keeps w at 1.9999999999999993")
+
+
+def test_a_w_that_rounds_onto_where_it_settles_is_not_said_to_be_kept_off_it(run):
+    # x = 1, y = 1, full batch at lr 0.25: each epoch halves w - 1, exactly in floats, from 128
+    # to 2**-52 after epoch 58 (the float after 1); epoch 59 halves that to a tie between 1 and
+    # that float, which rounds to 1, the even one. Of epochs 58 to 60 only 58 and 60 are marked:
+    # the last two marks differ, but the last is exactly where w settles
+    ends = lecture_ends(0.25, 61, 129.0, [(1.0, 1.0)])
+    assert ends[58:] == [1 + 2**-52, 1.0, 1.0]
+    args = ["--data", "1,1", "--batch", "--lr", 0.25, "--w", 129, "--epochs", 61]
+    lines = picture(run(*args, "--plot", "--quiet").out, DISTANCE)
+    assert notes(lines) == (
+        "each epoch multiplies the distance by F = 0.5: the marks go down 0.301 an epoch "
+        "(log10 |F|)"
+    )
+    assert cells(grid(lines), "=") == [(13, 58)]
 
 
 def test_a_factor_of_minus_1_is_a_flat_line_on_alternate_sides(run):
@@ -297,6 +440,27 @@ def test_a_start_where_w_settles_stays_there_on_the_equals_row(run, lr, factor):
         "each epoch multiplies the distance by F = %s: w starts there and stays" % factor
     )
     assert (result.status, result.err) == (0, "")
+
+
+def test_a_start_where_w_settles_that_rounding_moves_once_is_not_said_to_stay(run):
+    # x = 1, 1 and y = 4.1, -0.3 at lr 0.2: the steps are w -> (1 - 0.4) w + 0.4 y, so an epoch
+    # takes w to 0.36 w + 0.864, which settles at 1.35; exactly, for the floats typed, at a
+    # number whose nearest float is 1.3499999999999999. From there the steps, in floats, land
+    # one float higher, at 1.35, and stay: w moved in epoch 0, and only then
+    f, g = [1 - 2 * Fraction(0.2)] * 2, [2 * Fraction(0.2) * Fraction(y) for y in (4.1, -0.3)]
+    start = float((f[1] * g[0] + g[1]) / (1 - f[0] * f[1]))
+    assert start == 1.3499999999999999
+    w, ends = start, []
+    for _ in range(2):
+        for y in (4.1, -0.3):
+            w = w - 0.2 * (2 * (w - y))
+        ends.append(w)
+    assert ends == [1.35, 1.35]
+    args = ["--data", "1,4.1 1,-0.3", "--lr", 0.2, "--w", start, "--plot", "--quiet"]
+    assert notes(picture(run(*args).out, DISTANCE)) == (
+        "each epoch multiplies the distance by F = 0.36: the marks go down 0.444 an epoch "
+        "(log10 |F|); from epoch 0 on, rounding keeps w at 1.35"
+    )
 
 
 @pytest.mark.parametrize(
@@ -383,6 +547,36 @@ def test_the_measured_slope_is_the_gradient_for_each_sample(run, w, lr):
         if line.startswith("measured slope")
     ]
     assert measured[0] == pytest.approx(2 * 1 * (w - 2), rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "args, line",
+    [
+        # h = sqrt(loss / x^2) = |w - 2|, the distance to the bottom, here 0.5; the slope of
+        # (w - 2)^2 at 2.5 is 1
+        (["--w", 2.5], "measured slope: (loss(w + h) - loss(w - h)) / 2h = 1, h = 0.5"),
+        # a sample with x = 0 has a flat loss, 25 at every w, which rises nowhere: h is |w|, or
+        # 1 if that is less
+        (["--data", "0,5 1,2", "--w", 3], "measured slope: (loss(w + h) - loss(w - h)) / 2h = 0, h = 3"),
+        (["--data", "0,5 1,2", "--w", 0.5], "measured slope: (loss(w + h) - loss(w - h)) / 2h = 0, h = 1"),
+    ],
+)  # fmt: skip
+def test_the_slope_is_measured_over_the_distance_to_the_bottom_or_w(run, args, line):
+    out = run("--step", *args, "--epochs", 1, stdin="q\n").out
+    assert line_with(out.splitlines(), "measured slope") == line
+
+
+def test_h_is_halved_until_the_loss_either_side_fits(run):
+    # x = 3, y = 6 from w = 4.469e153: h starts at |w - 2|, the distance to the bottom; the loss
+    # at w + h fits in a float only while 3 (w + h) - 6 stays below sqrt(largest float), that is
+    # while 1 + h / (w - 2) < sqrt(largest float) / (3w - 6) = 1.00006: halved 15 times
+    w = 4.469e153
+    room = math.sqrt(sys.float_info.max) / (3 * w - 6)
+    halvings = next(k for k in range(60) if 1 + 2.0**-k < room)
+    assert halvings == 15
+    out = run("--step", "--data", "3,6", "--w", w, "--epochs", 1, stdin="q\n").out
+    slope = out.split("measured slope: ")[1].split("\n\t")[0]  # (wrapped at 72, before h)
+    assert slope.endswith(" h =\n%.3g" % ((w - 2) / 2**halvings))
 
 
 def test_a_full_batch_step_shows_the_mean_loss_and_its_slope(run):

@@ -414,6 +414,21 @@ def test_every_rate_the_words_name_converges(xs, digits):
         assert converges(lr, xs), (words, lr)
 
 
+def test_two_floats_that_17_digits_cannot_keep_apart_are_named_by_the_first_exactly():
+    # 17 significant digits write any float so that it reads back as itself, and no more are
+    # ever written. Rounded inwards to 17 digits, both floats of this interval read back as the
+    # second, so "between" cannot name them: the words name the first exactly
+    from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal
+
+    first = 0.12453629158031587
+    last = math.nextafter(first, 1)
+    up = Context(prec=17, rounding=ROUND_CEILING).plus(Decimal(first))
+    down = Context(prec=17, rounding=ROUND_FLOOR).plus(Decimal(last))
+    assert float(up) == float(down) == last
+    words = gd.rates_text([(math.nextafter(first, 0), math.nextafter(last, 1))], 3)
+    assert words == "exactly 0.12453629158031587"
+
+
 def test_a_narrow_interval_is_named_with_the_digits_that_keep_its_ends_apart(run):
     # x = 0.5, 1, 2, 4, 8: the third interval rounded inwards to 3 digits would be 0.500 to
     # 0.500, so it gets 4: 0.4998 to 0.5002; the fourth needs 7. At lr 0.3 the factor is
