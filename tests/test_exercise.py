@@ -301,6 +301,15 @@ def test_explain_one_step_worked_by_hand(run):
     assert (values["w2"], values["w1"], values["b"]) == pytest.approx((-0.26, 0.58, 0.86))
 
 
+def test_explain_opens_with_its_formulas_in_lines_of_72_columns_at_most(run):
+    import textwrap
+
+    lines = run("--exercise", "--explain", "--epochs", 0).out.splitlines()
+    header = lines[: lines.index("Prediction (before training) 4 21.0")]
+    assert header == textwrap.wrap(gd.EXPLAIN2, 72) and len(header) == 5
+    assert header[0] == "each step: y_hat = x * x * w2 + x * w1 + b, then grad w2 = 2 * x * x *"
+
+
 @pytest.mark.parametrize("data", ["1,2 2,4 3,6", OFF_THE_LINE])
 def test_explain_per_sample_every_expression_is_the_value_shown(run, data):
     result = run("--exercise", "--explain", "--data", data)
@@ -421,6 +430,23 @@ def test_data_whose_loss_at_the_start_does_not_fit_is_refused(run):
     result = run("--exercise", "--data", "1e100,1")
     assert (result.status, result.out) == (2, "")
     assert result.err.startswith(ERROR) and result.err.count("\n") == 1
+
+
+@pytest.mark.parametrize("x, refused", [("1e100", True), ("1.1e77", False)])
+def test_only_a_start_whose_loss_does_not_fit_is_refused_and_says_what_to_do(run, x, refused):
+    # from (1, 1, 1), y_hat = x^2 + x + 1 for the sample (x, 0): for x = 1e100 its square,
+    # 1e400, is past the largest float, 1.8e308; for x = 1.1e77, (1.21e154)^2 = 1.46e308 fits,
+    # and the run starts (its first gradient, 2 x^2 y_hat = 2.9e308, does not: epoch 0 ends it)
+    result = run("--exercise", "--data", x + ",0")
+    if refused:
+        assert (result.status, result.out) == (2, "")
+        assert result.err == ERROR + (
+            "at the start, w2 = w1 = b = 1.0, the loss does not fit in a float: use smaller x "
+            "(see --help)\n"
+        )
+    else:
+        assert result.out.startswith("Prediction (before training) 4 21.0\n")
+        assert (result.status, result.err) == (1, DIVERGED % (0, START))
 
 
 # ---------------------------------------------------------------------------

@@ -309,6 +309,24 @@ def test_too_large_rates_warn_with_both_intervals(run, lr, factor):
     assert result.status == 0
 
 
+def test_a_start_where_w_settles_that_rounding_leaves_gets_why_in_the_diverged_line(run):
+    # x = 2, y = -0.1, then x = 1, y = 0.1, at lr 1: the steps are w -> -7w - 0.4 and
+    # w -> -w + 0.2, so an epoch takes w to 7w + 0.6, which leaves -0.1 where it is, exactly for
+    # the floats typed too (0.4 and 0.2 are 4 and 2 times the float 0.1): no warning. But in
+    # floats the first step lands at -0.1 + 0.4 = 0.30000000000000004, not 0.3, and that grows 7
+    # times an epoch until the loss passes the largest float. F = (1 - 8a)(1 - 2a) is 1 again at
+    # a = 10/16 and never -1 (16a^2 - 10a + 2 has no real root): it converges below 0.625
+    assert -0.1 + 0.4 == 0.30000000000000004
+    result = run("--data", "2,-0.1 1,0.1", "--lr", 1, "--w", -0.1, "--epochs", 1000, "--quiet")
+    assert result.status == 1 and result.err.count("\n") == 1
+    assert result.err.startswith("gradient_descent.py: diverged: in epoch ")
+    assert result.err.endswith(
+        ", the loss went past the largest float; at --lr 1.0 each epoch multiplies the distance "
+        "from w to -0.1 (the w an epoch leaves where it is) by 7, so it grows; per-sample steps "
+        "converge on this data for --lr below 0.624\n"
+    )
+
+
 @pytest.mark.parametrize("lr", ["1e-20", "5e-324", "0.48", "0.5", "0.51"])
 def test_rates_that_converge_do_not_warn(run, lr):
     assert run("--lr", lr, "--quiet").err == ""
