@@ -735,7 +735,7 @@ NAMES = ("w2", "w1", "b")
 EXPLAIN2 = """\
 each step: y_hat = x * x * w2 + x * w1 + b, then the gradients
   grad w2 = 2 * x * x * (y_hat - y), grad w1 = 2 * x * (y_hat - y),
-  grad b = 2 * (y_hat - y) (with --batch, each the mean over the samples),
+  grad b = 2 * (y_hat - y) (with --batch, each the mean over samples),
 each beside the slope measured on the loss along its parameter p,
 (loss(p + h) - loss(p - h)) / 2h; then p = p - lr * grad for each p"""
 

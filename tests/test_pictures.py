@@ -877,11 +877,16 @@ def test_where_an_epoch_factor_is_1_the_step_window_holds_every_w(run, data, w, 
 
 def test_a_long_diverging_step_run_is_drawn_on_a_window_that_still_fits(run):
     # lr 0.3 for 1000 epochs: F = 0.4 * -1.4 * -4.4 = 2.464, so the run would reach 2.464^1000
-    # from 2; the window is held where the largest x's loss would pass the largest float,
-    # (3 w)^2 = 1e308 at w = 1e154 / 3, then widened by an epoch's steps from there: 0.4 *
-    # 1.4 * 4.4 = 2.464 times, to 8.21e153. Next to that 2 is lost: the middle reads 0. The
-    # first sample's loss at the ends, (8.21e153)^2 = 6.7e307, fits: its picture is drawn
+    # times the start's distance. From w = 1 the window reaches 10 times that distance, 2 - 10
+    # to 2 + 10, widened by an epoch's steps from there, 2.464 times: 2 -+ 24.64
     result = run("--step", "--lr", 0.3, "--epochs", 1000, stdin="q\n")
+    (lines,) = step_pictures(result.out)
+    assert axis(lines) == ["w", "-22.6", "2", "26.6"]
+    # from w = 1e153, 10 times the distance is 1e154, past where the largest x's loss passes
+    # the largest float, (3 w)^2 = 1e308 at w = 1e154 / 3: the window is held there, then
+    # widened 2.464 times, to 8.21e153. Next to that 2 is lost: the middle reads 0. The first
+    # sample's loss at the ends, (8.21e153)^2 = 6.7e307, fits: its picture is drawn
+    result = run("--step", "--lr", 0.3, "--epochs", 1000, "--w", 1e153, stdin="q\n")
     (lines,) = step_pictures(result.out)
     assert axis(lines) == ["w", "-8.21e+153", "0", "8.21e+153"]
     assert cells(grid(lines), "W")
