@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 from conftest import LECTURE_FACTOR, ROOT, cells, grid, labels, per_sample_factor, picture
@@ -260,3 +261,105 @@ def test_the_roots_of_f_minus_1_and_f_plus_1_are_the_interval_ends():
 
 def words(text):
     return " ".join(text.split())
+
+
+# The exercise's valley, worked out here on its own: exact matrices in fractions, the curvatures
+# as the roots of a cubic, and the size of an epoch's eigenvalues by Jury's test for a cubic.
+PHIS = [(Fraction(x * x), Fraction(x), Fraction(1)) for x in (1, 2, 3)]
+MEAN = [[sum(phi[i] * phi[j] for phi in PHIS) / 3 for j in range(3)] for i in range(3)]
+
+
+def exercise_epoch(lr, batch):
+    """The matrix an epoch multiplies (w2, w1, b) by: per sample the product of the steps'
+    I - 2 lr phi phi^T, in turn; full batch I - 2 lr times the mean of phi phi^T."""
+    lr = Fraction(lr)
+    if batch:
+        return [[(i == j) - 2 * lr * MEAN[i][j] for j in range(3)] for i in range(3)]
+    epoch = [[Fraction(i == j) for j in range(3)] for i in range(3)]
+    for phi in PHIS:
+        step = [[(i == j) - 2 * lr * phi[i] * phi[j] for j in range(3)] for i in range(3)]
+        epoch = [
+            [sum(step[i][k] * epoch[k][j] for k in range(3)) for j in range(3)] for i in range(3)
+        ]
+    return epoch
+
+
+def characteristic(m):
+    """(a, b, c) of det(t I - m) = t^3 + a t^2 + b t + c."""
+    minors = sum(m[i][i] * m[j][j] - m[i][j] * m[j][i] for i, j in ((0, 1), (0, 2), (1, 2)))
+    det = sum(
+        m[0][i] * (m[1][j] * m[2][k] - m[1][k] * m[2][j])
+        for i, j, k in ((0, 1, 2), (1, 2, 0), (2, 0, 1))
+    )
+    return -(m[0][0] + m[1][1] + m[2][2]), minors, -det
+
+
+def inside(m, r=1):
+    """Whether every eigenvalue of m is smaller than r in size: Jury's test on t^3 + a t^2 + b t + c
+    scaled to r (1 + a + b + c > 0, 1 - a + b - c > 0, |c| < 1, |c^2 - 1| > |ac - b|)."""
+    a, b, c = characteristic(m)
+    a, b, c = a / r, b / r**2, c / r**3
+    return (
+        1 + a + b + c > 0 and 1 - a + b - c > 0 and abs(c) < 1 and abs(c * c - 1) > abs(a * c - b)
+    )
+
+
+def bisect(test, low, high):
+    """The point between low and high where test turns false (true at low, false at high)."""
+    low, high = Fraction(low), Fraction(high)
+    for _ in range(50):
+        middle = (low + high) / 2
+        low, high = (middle, high) if test(middle) else (low, middle)
+    return float(low)
+
+
+def curvatures():
+    """The eigenvalues of MEAN, each between two points where its cubic changes sign."""
+    a, b, c = characteristic(MEAN)
+    cubic = lambda t: t**3 + a * t**2 + b * t + c
+    ends = [(0, 0.1), (0.1, 1), (1, 100)]
+    assert all(cubic(Fraction(low)) * cubic(Fraction(high)) < 0 for low, high in ends)
+    return [
+        bisect(lambda t, low=low: cubic(t) * cubic(Fraction(low)) > 0, low, high)
+        for low, high in ends
+    ]
+
+
+def slowest(lr):
+    """The largest size of a per-sample epoch's eigenvalues at lr."""
+    return bisect(lambda r: not inside(exercise_epoch(lr, False), r), 0.5, 1)
+
+
+def test_the_exercise_valley_numbers_in_the_readme_are_true():
+    small, middle, large = curvatures()
+    per_sample = bisect(lambda lr: inside(exercise_epoch(lr, False)), 0.02, 0.04)
+    full_batch = bisect(lambda lr: inside(exercise_epoch(lr, True)), 0.02, 0.04)
+    said = [
+        ("[[98, 36, 14], [36, 14, 6], [14, 6, 3]] / 3", [[98, 36, 14], [36, 14, 6], [14, 6, 3]],
+         [[m * 3 for m in row] for row in MEAN]),
+        ("about 37.8, 0.521 and 0.0075, 5030 times apart", (37.8, 0.521, 0.0075, 5030),
+         (round(large, 1), round(middle, 3), round(small, 4), round(large / small))),
+        ("1 / 37.804 = 0.02645", (37.804, 0.02645), (round(large, 3), round(full_batch, 5))),
+        ("1 - 2 * 0.02 * 0.0075 = 0.9997", 0.9997, round(1 - 2 * 0.02 * small, 4)),
+        ("for lr below 0.03024, so lr 0.05", 0.03024, round(per_sample, 5)),
+        ("by 0.99943 an epoch, to 0.9944 of itself after 10", (0.99943, 0.9944),
+         (round(slowest(0.01), 5), round(slowest(0.01) ** 10, 4))),
+        ("by 0.99849 an epoch, to 2.7e-7 after 10,000 epochs", (0.99849, 2.7e-7),
+         (round(slowest(0.02), 5), float("%.2g" % slowest(0.02) ** 10000))),
+    ]  # fmt: skip
+    for sentence, stated, value in said:
+        assert words(sentence) in words(ENGLISH), sentence
+        assert stated == value, sentence
+    assert full_batch == pytest.approx(1 / large)
+    # lr 0.05 diverges per sample, and 1 / 37.804 is also where a full-batch step's factor on the
+    # steep direction reaches -1
+    assert not inside(exercise_epoch(0.05, False))
+    assert 1 - 2 * full_batch * large == pytest.approx(-1)
+
+
+def test_one_sample_settles_on_the_fit_nearest_the_start_as_the_readme_says():
+    # phi = (4, 2, 1): the steps move (1, 1, 1) along phi only, to where phi . p = 4:
+    # p = (1, 1, 1) - t phi with 7 - 21 t = 4, t = 1/7
+    assert "(2, 4): w2 = 3/7, w1 = 5/7, b = 6/7)" in words(ENGLISH)
+    found = gd.train2(epochs=200, x_data=[2.0], y_data=[4.0])
+    assert found == pytest.approx((3 / 7, 5 / 7, 6 / 7), abs=1e-12)
