@@ -492,8 +492,14 @@ def test_ctrl_c_ends_command_by_the_same_keyboard_interrupt_after_what_was_print
     monkeypatch.setattr(sys, "argv", ["gradient_descent.py", "--quiet"])
     monkeypatch.setattr(gd, "main", run)
     gone = faults == [BrokenPipeError]
-    with pytest.raises(KeyboardInterrupt) as raised:
-        gd.command()
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(KeyboardInterrupt) as raised:
+            gd.command()
+        after = signal.getsignal(signal.SIGINT)
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert after == signal.SIG_IGN  # a further press cannot break into Python's ending by SIGINT
     assert raised.value is press  # the run's own, not one pressed while sending the line
     assert left == []  # every fault met
     assert reader.got == (b"" if gone else b"before the press\n")

@@ -160,6 +160,40 @@ def test_a_terminal_is_asked_on_stderr_and_stdout_stays_the_record(capsys, monke
     assert prompt not in out
 
 
+class Screen(io.RawIOBase):
+    """A terminal's screen, stood in for: the bytes that have left Python's buffer."""
+
+    def __init__(self):
+        super().__init__()
+        self.got = b""
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.got += bytes(data)
+        return len(data)
+
+
+def test_the_prompt_is_on_the_screen_before_the_script_waits_for_a_reply(monkeypatch):
+    # stderr is line-buffered and the prompt ends in no newline: unless it is flushed, it waits
+    # in the buffer while the script waits for the person, who sees no question
+    class Typist(Terminal):
+        def readline(self):
+            seen.append(screen.got)
+            return super().readline()
+
+    seen, screen = [], Screen()
+    stderr = io.TextIOWrapper(io.BufferedWriter(screen), "utf-8", line_buffering=True)
+    monkeypatch.setattr(sys, "stderr", stderr)
+    monkeypatch.setattr(sys, "stdin", Typist("q\n"))
+    monkeypatch.setattr(sys, "stdout", io.StringIO())
+    assert gd.main(["--step", "--epochs", 1]) == 0
+    assert seen == [
+        b"gradient_descent.py: Enter takes this step, a number takes that many steps, q stops > "
+    ]
+
+
 def test_a_closed_stdin_is_the_end_of_the_input(capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", None)
     assert gd.main(["--step"]) == 0
