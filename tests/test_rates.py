@@ -256,6 +256,9 @@ def test_many_samples_settle_long_runs_of_zeros_at_once_and_agree_with_the_exact
         ([0.0], "expected an x that is not 0"),
         ([1e-200], "from 1e-150 to 1e150"),
         ([1e154], "from 1e-150 to 1e150"),  # (2x^2 past the largest float)
+        # the range as promised: the next float past either end is refused
+        ([math.nextafter(1e-150, 0)], "from 1e-150 to 1e150"),
+        ([-math.nextafter(1e150, math.inf)], "from 1e-150 to 1e150"),
         ([1e200], "from 1e-150 to 1e150"),
         ([1.0, float("nan")], "from 1e-150 to 1e150"),
     ],
