@@ -766,3 +766,40 @@ def test_the_narrow_intervals_are_said_to_lie_from_the_first_ones_low_end():
     intervals = gd.convergent_rates(False, [2.8, 1.6, 2.5, 0.9, 0.8, 2.3, 0.6, 2.9, 1.0])
     assert len(intervals) == 5 and 0.78 < intervals[3][0] < 0.781 < intervals[3][1]
     assert gd.rates_text(intervals, 3).endswith("narrow intervals that lie between 0.78 and 1.39")
+
+
+def test_a_run_passed_at_once_weighs_its_own_zeros_and_misses_no_cluster_that_converges():
+    # x = 1e45 makes its factor about 2e90 lr in size, e^207 at lr = 0.5: near the zeros of x = 4,
+    # 3, 2 and 1.5 (1/32 to 0.22) no float converges but the exact zeros 1/32 and 1/8, and the
+    # search passes them in runs. Six x two floats apart from 1 put six zeros within 3e-15 below
+    # 0.5, and between them six factors of 1e-15 or less together outweigh e^207: floats there
+    # converge. Every float from below the lowest of them to past 0.5 is checked exactly.
+    cluster = [1.0]
+    for _ in range(5):
+        cluster.append(math.nextafter(math.nextafter(cluster[-1], 2), 2))
+    xs = [1e45, 4.0, 3.0, 2.0, 1.5] + cluster
+    intervals = gd.convergent_rates(False, xs)
+    lr, top = math.nextafter(1 / (2 * cluster[-1] ** 2), 0), math.nextafter(0.5, 1)
+    while lr <= top:
+        assert any(low < lr < high for low, high in intervals) == converges(lr, xs), lr
+        lr = math.nextafter(lr, 1)
+    assert sum(low > 0.4 for low, _ in intervals) >= 5
+    exact = [(math.nextafter(z, 0), math.nextafter(z, 1)) for z in (1 / 32, 1 / 8)]
+    assert [(low, high) for low, high in intervals if 0 < low < 0.4] == exact
+
+
+def test_a_run_of_64_zeros_or_more_is_never_passed_unchecked():
+    # x = 1e100 makes every float from 1e-3 on diverge, with a factor about e^454, unless other
+    # factors are tiny there; 140 zeros 1.1 apart (x = 10 * 1.1^(-i/2)) do not make them so. 25
+    # samples with one x between the 100th and 101st put a zero of 25 factors at Z, where
+    # (1 - lr / Z)^25 outweighs the rest at the floats next to Z. The search gallops over the
+    # dead zeros in runs of 1, 2, 4, ... 32, then checks each run again: Z is found
+    chain = [10 * 1.1 ** (-i / 2) for i in range(140)]
+    x = 10 * 1.1 ** (-100.5 / 2)
+    xs = [1e100] + chain + [x] * 25
+    intervals = gd.convergent_rates(False, xs)
+    z = 1 / (2 * x * x)
+    [(low, high)] = [(low, high) for low, high in intervals if low > 0]
+    assert low < z < high
+    assert not converges(low, xs) and converges(math.nextafter(low, 1e9), xs)
+    assert not converges(high, xs) and converges(math.nextafter(high, 0), xs)
