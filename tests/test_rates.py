@@ -803,3 +803,13 @@ def test_a_run_of_64_zeros_or_more_is_never_passed_unchecked():
     assert low < z < high
     assert not converges(low, xs) and converges(math.nextafter(low, 1e9), xs)
     assert not converges(high, xs) and converges(math.nextafter(high, 0), xs)
+
+
+def test_an_exact_zero_where_another_factor_passes_the_largest_float_converges():
+    # x = 2^-14 has its zero at 2^27, a float, where F = 0 exactly; there the factor of x = 1e150,
+    # 1 - 2^27 * 2e300, passes the largest float: a log of -inf beside one of inf, which no float
+    # sum can add. Decided exactly: 2^27 converges, its neighbours do not
+    xs = [1e150, 2.0**-14]
+    z = 2.0**27
+    assert gd.convergent_rates(False, xs)[1:] == [(math.nextafter(z, 0), math.nextafter(z, 1e9))]
+    assert converges(z, xs) and not converges(math.nextafter(z, 0), xs)
