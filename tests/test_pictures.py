@@ -696,6 +696,11 @@ def test_a_flat_loss_has_a_flat_tangent(run):
             ["--data", "1,2 1,3", "--lr", 1, "--epochs", 3],
             "no float w is left in place by an epoch",
         ),
+        # after a single epoch too: epoch 0 ran, so the reason is not that none did
+        (
+            ["--data", "1,2 1,3", "--lr", 1, "--epochs", 1],
+            "no float w is left in place by an epoch",
+        ),
     ],
 )
 def test_without_epochs_or_a_point_where_w_settles_there_is_no_distance_picture(run, args, why):
