@@ -953,3 +953,14 @@ def test_a_point_exactly_half_a_cell_past_the_pictures_edge_is_left_out():
     points += [(-0.5, 0.5, "c", None), (58.5, 0.5, "d", None)]
     lines, at = gd.draw("title", points, (0.0, gd.WIDTH - 1.0, 0.0, 1.0), rows=2)
     assert lines[1:3] == ["        1 |", "        0 |"] and at == {}
+
+
+def test_a_step_that_lands_past_the_start_is_the_windows_edge_and_on_the_picture(run):
+    # x = 3 first, at lr 0.12: its step multiplies w - 2 by 1 - 2 * 0.12 * 9 = -1.16, from 1 to
+    # 3.16, farther from 2 than the start; x = 1 then multiplies by 0.76 (F = -0.8816). The window
+    # reaches exactly that far, 0.84 to 3.16, and W there is drawn, not said to be off it
+    result = run("--data", "3,6 1,2", "--lr", 0.12, "--step", "--epochs", 1, stdin="\n\n")
+    pictures = step_pictures(result.out)
+    assert [axis(lines) for lines in pictures] == [["w", "0.84", "2", "3.16"]] * 2
+    assert "off the picture" not in result.out
+    assert all(cells(grid(lines), "W") for lines in pictures)
