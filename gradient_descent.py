@@ -436,9 +436,11 @@ def explain_step(x_val, y_val, w, grad, lr, batch):
 # (f(v + h) - f(v - h)) / 2h, the slope at v of the parabola f(v) = A (v - bottom)^2 + least,
 # and h. Exact for any h but for rounding: f(v -+ h), about A h^2 + f(v), are each rounded by
 # 2**-53 of that, an error least, 2**-52 sqrt(A f(v)), at h = sqrt(f(v) / A) (with least 0, the
-# distance to the bottom). h is halved while f(v -+ h) do not fit (nan if no h does).
-def measured(f, v, curvature):
-    h = math.sqrt(f(v) / curvature) if curvature else 0.0
+# distance to the bottom). A is mean(phi^2), phi what multiplies v in each sample's prediction:
+# by hypot, which does not underflow (x = 1e-100: phi^2 = x^4). h is halved while f(v -+ h) do
+# not fit (nan if no h does).
+def measured(f, v, phis):
+    h = math.sqrt(f(v)) / math.hypot(*phis) * len(phis) ** 0.5 if any(phis) else 0.0
     h = h if 0 < h < math.inf else max(1.0, abs(v))  # (at the bottom: the slope is 0 for any h)
     while not (abs(f(v + h)) < math.inf and abs(f(v - h)) < math.inf) and h:
         h /= 2
@@ -551,7 +553,7 @@ def pictures(start, marks, moved, epoch, x_data, y_data):
     except (ZeroDivisionError, OverflowError):  # (or past the largest float)
         marks = []
     if not marks:
-        why = "no epoch ran" if last < 0 else "no float w is left in place by an epoch"
+        why = "no epoch ended" if last < 0 else "no float w is left in place by an epoch"
         return "\n".join(lines + ["(no distance picture: %s)" % why])
     # the scale, rows 0 to 12: from the start's distance (or a farther one) down to half an ULP
     # of where w settles, the least a float other than it can be from it; row 13 (-inf) holds =
@@ -628,7 +630,7 @@ def step_picture(x_val, y_val, w, grad, lr, batch, window):
     xs, ys = (x_val, y_val) if batch else ([x_val], [y_val])
     title = "mean loss over w" if batch else "loss of the sample (%s, %s) over w" % (x_val, y_val)
     lines = curve(title, xs, ys, *window, [(w - lr * grad, "N", None), (w, "W", None)], grad)[0]
-    slope, h = measured(lambda v: mean_loss(v, xs, ys), w, mean(list(map(pow, xs, [2] * len(xs)))))
+    slope, h = measured(lambda v: mean_loss(v, xs, ys), w, xs)
     lines.append("W = w now, N = where this step lands; the line through W: the tangent")
     lines += ["(W is off the picture: w has gone past its edge)"] * (abs(w - window[0]) > window[1])
     line = "measured slope: (loss(w + h) - loss(w - h)) / 2h = %.6g, h = %.3g" % (slope, h)
@@ -746,7 +748,7 @@ each beside the slope measured on the loss along its parameter p,
 def explain2(xs, ys, params, grads, lr):
     lines, (w2, w1, b) = "", params
     for j, name in enumerate(NAMES):
-        terms, curve = [], []
+        terms, phis = [], []
         for x, y in zip(xs, ys):
             y_hat = forward2(x, w2, w1, b)
             lines += (
@@ -757,9 +759,9 @@ def explain2(xs, ys, params, grads, lr):
             terms.append(
                 "2 * %s(%s - %s)" % (("%s * %s * " % (x, x), "%s * " % x, "")[j], y_hat, y)
             )
-            curve.append((x * x, x, 1.0)[j] ** 2)
+            phis.append((x * x, x, 1.0)[j])
         along = lambda v, j=j: means2(*params[:j], v, *params[j + 1 :], xs, ys)
-        slope = measured(along, params[j], mean(curve))[0]  # (the mean loss with parameter j at v)
+        slope = measured(along, params[j], phis)[0]  # (the mean loss with parameter j at v)
         terms = " + ".join(terms) if len(xs) < 2 else "(%s) / %d" % (" + ".join(terms), len(xs))
         slope = "none, the loss about it does not fit" if math.isnan(slope) else "%.6g" % slope
         lines += "\tgrad %s = %s = %s, measured %s\n" % (name, terms, grads[j], slope)

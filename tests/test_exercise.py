@@ -350,6 +350,16 @@ def test_explain_with_batch_of_two_samples_shows_their_mean(run):
     assert [float(s.value) for s in grads] == [13.0, 7.0, 4.0]
 
 
+# At the smallest x the data allow, the curvature along w2, mean(x^4), is 1e-400 or less, past
+# the smallest float: the scale of h must not come out as 0. From (1, 1, 1), y_hat rounds to 1.0,
+# so by hand the gradients are 2 x^2 (1 - y), 2 x (1 - y) and 2 (1 - y)
+@pytest.mark.parametrize("x, y", [(1e-100, 1e-100), (1e-150, 1.0), (-1e-150, 4.0)])
+def test_explain_measures_each_slope_at_the_smallest_x(run, x, y):
+    result = run("--exercise", "--explain", "--epochs", 1, "--data", "%r,%r" % (x, y))
+    grads = [s for s in check_arithmetic(result.out, 7) if s.label.startswith("grad")]
+    assert [float(s.value) for s in grads] == [2 * x * x * (1 - y), 2 * x * (1 - y), 2 * (1 - y)]
+
+
 # --explain's measured slope where the mean loss along a parameter does not come down to 0 at its
 # lowest point (data off every parabola, with --batch) and the gradient is small. From (1, 1, 1)
 # the errors are -1, 3, -3 and 1 - d (d = 6.000000000001 - 6, about 1e-12), so by hand the mean

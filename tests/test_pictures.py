@@ -689,14 +689,17 @@ def test_a_flat_loss_has_a_flat_tangent(run):
 @pytest.mark.parametrize(
     "args, why",
     [
-        (["--epochs", 0], "no epoch ran"),
+        (["--epochs", 0], "no epoch ended"),
+        # lr 1e100: the loss passes the largest float in epoch 0's second step, and that epoch
+        # never ends
+        (["--lr", 1e100, "--epochs", 2], "no epoch ended"),
         # x = 1 twice at lr 1: each step takes w to 2y - w, so an epoch adds 2 * 3 - 2 * 2 = 2
         # to w (F = 1): no w stays
         (
             ["--data", "1,2 1,3", "--lr", 1, "--epochs", 3],
             "no float w is left in place by an epoch",
         ),
-        # after a single epoch too: epoch 0 ran, so the reason is not that none did
+        # after a single epoch too: epoch 0 ended, so the reason is not that none did
         (
             ["--data", "1,2 1,3", "--lr", 1, "--epochs", 1],
             "no float w is left in place by an epoch",
