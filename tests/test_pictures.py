@@ -559,6 +559,9 @@ def test_the_measured_slope_is_the_gradient_for_each_sample(run, w, lr):
         # 1 if that is less
         (["--data", "0,5 1,2", "--w", 3], "measured slope: (loss(w + h) - loss(w - h)) / 2h = 0, h = 3"),
         (["--data", "0,5 1,2", "--w", 0.5], "measured slope: (loss(w + h) - loss(w - h)) / 2h = 0, h = 1"),
+        # with --batch the mean loss, (14/3) (w - 2)^2: h = sqrt((14/3) / (14/3)) = 1, and the
+        # slope at 1 is (14/3) * 2 * (1 - 2) = -9.33333
+        (["--batch"], "measured slope: (loss(w + h) - loss(w - h)) / 2h = -9.33333, h = 1"),
     ],
 )  # fmt: skip
 def test_the_slope_is_measured_over_the_distance_to_the_bottom_or_w(run, args, line):
