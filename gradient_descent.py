@@ -629,9 +629,9 @@ def window(w, lr, epochs, batch, x_data, y_data, epoch):
 def step_picture(x_val, y_val, w, grad, lr, batch, window):
     xs, ys = (x_val, y_val) if batch else ([x_val], [y_val])
     title = "mean loss over w" if batch else "loss of the sample (%s, %s) over w" % (x_val, y_val)
-    lines = curve(title, xs, ys, *window, [(w - lr * grad, "N", None), (w, "W", None)], grad)[0]
+    lines, drawn = curve(title, xs, ys, *window, [(w - lr * grad, "N", None), (w, "W", None)], grad)
     slope, h = measured(lambda v: mean_loss(v, xs, ys), w, xs)
-    lines.append("W = w now, N = where this step lands; the line through W: the tangent")
+    lines += ["W = w now, N = where this step lands; the line through W: the tangent"] * bool(drawn)
     lines += ["(W is off the picture: w has gone past its edge)"] * (abs(w - window[0]) > window[1])
     line = "measured slope: (loss(w + h) - loss(w - h)) / 2h = %.6g, h = %.3g" % (slope, h)
     lines += wrap(

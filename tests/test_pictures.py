@@ -926,6 +926,7 @@ def test_a_step_whose_loss_passes_the_largest_float_has_no_picture_and_no_measur
     result = run("--step", "--data", "1,0 1,0 1,0", "--lr", 1e100, "--epochs", 1, stdin="\n" * 3)
     lines = result.out.splitlines()
     assert lines.count("(no picture: its numbers do not fit in a float)") == 3
+    assert not any(line.startswith("W = w now") for line in lines)  # no legend for no picture
     assert [line for line in lines if line.startswith("measured slope")] == [
         "measured slope: (loss(w + h) - loss(w - h)) / 2h = 2, h = 1",
         "measured slope: (loss(w + h) - loss(w - h)) / 2h = -4e+100, h = 2e+100",
