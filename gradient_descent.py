@@ -1000,8 +1000,8 @@ def descend(w, lr, epochs, data, batch, quiet, explain, step, plot, rates, exerc
             "diverged: in epoch %d, which started from %s = %r, the loss went past the largest float"
             % (stopped, "(w2, w1, b)" if exercise else "w", where)
         )
-        if not note and not exercise:  # (said once: if no warning has said why, this line does)
-            intervals = convergent_rates(batch, xs)
+        if not note and not exercise and abs(a) >= d:  # (if no warning said why w grows, this
+            intervals = convergent_rates(batch, xs)  # does; for |F| < 1 only the loss is too big)
             where += "; " + growth_note(lr, batch, xs, ys, one_epoch, intervals)
         sys.stdout.flush()  # the lines so far come first, then why it stopped
         warn(where)

@@ -330,6 +330,19 @@ def test_a_start_where_w_settles_that_rounding_leaves_gets_why_in_the_diverged_l
     )
 
 
+def test_a_run_that_converges_to_a_w_whose_loss_does_not_fit_says_no_more_than_that(run):
+    # at lr 0.5 the sample (1, 2) takes w to 2 exactly (its factor 1 - 2 * 0.5 * 1 is 0), so F = 0:
+    # nothing grows. Then (1e100, 4) takes w to about 2 - 1e100 * 2e100 = -2e200, where its loss,
+    # (1e100 * 2e200)^2 = 4e600, is past the largest float: the run stops, and its line does not
+    # go on to say the distance shrinks, nor name the rates that converge, 0.5 among them
+    result = run("--data", "1,2 1e100,4", "--lr", 0.5, "--epochs", 1, "--quiet")
+    assert result.status == 1
+    assert result.err == (
+        "gradient_descent.py: diverged: in epoch 0, which started from w = 1.0, the loss went past"
+        " the largest float\n"
+    )
+
+
 @pytest.mark.parametrize("lr", ["1e-20", "5e-324", "0.48", "0.5", "0.51"])
 def test_rates_that_converge_do_not_warn(run, lr):
     assert run("--lr", lr, "--quiet").err == ""
