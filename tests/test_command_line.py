@@ -390,6 +390,31 @@ def test_the_ticker_says_how_far_a_run_has_got_until_it_is_stopped(monkeypatch):
     assert daemon  # a thread stuck writing to a stalled terminal cannot hold up the run's end
 
 
+def test_the_ticker_waits_twice_as_long_each_time_and_says_the_time_since_it_began(monkeypatch):
+    # the waits stood in for: each returns at once (three times, then the run has ended), and the
+    # clock reads 100 s when the ticker begins, then 103, 109 and 121: TICK = 3 s, then 6 and 12
+    import time
+
+    waits, ended, clock, said = [], threading.Event(), [100.0, 103.0, 109.0, 121.0], []
+
+    class Event(threading.Event):  # (Thread waits on one, with no timeout, as it starts)
+        def wait(self, timeout=None):
+            if timeout is None:
+                return super().wait()
+            waits.append(timeout)
+            if len(waits) > 3:
+                ended.set()
+            return len(waits) > 3
+
+    monkeypatch.setattr(threading, "Event", Event)
+    monkeypatch.setattr(time, "monotonic", lambda: clock.pop(0) if clock else 121.0)
+    monkeypatch.setattr(gd, "warn", lambda line, ending="\n": said.append(line))
+    gd.ticker(1000, lambda: 7)
+    assert ended.wait(15)
+    assert waits == [3, 6, 12, 24]
+    assert said == ["epoch 7 of 1,000 after %d s" % t for t in (3, 9, 21)]
+
+
 @pytest.mark.parametrize(
     "args, stderr, ticks",
     [
